@@ -1,0 +1,98 @@
+import { calendarRoutes } from './calendar/calendar.routes';
+import type { RouteSpec } from './core/route';
+import { systemRoutes } from './system/system.routes';
+import { unitRoutes } from './units/units.routes';
+
+/**
+ * Every function of the app, once: its handler, what triggers it (routes, schedules) and what it
+ * may do with the table. The CDK stack and the local target both read this file, so the cloud and
+ * the laptop cannot drift. Entries are relative to the project root.
+ */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:ConditionCheckItem'
+  | 'dynamodb:TransactWriteItems'
+  | 'dynamodb:TransactGetItems';
+
+export const READ: readonly TableAction[] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** Commands read, then write in one transaction (Put/Update/ConditionCheck inside TransactWriteItems). */
+export const COMMAND: readonly TableAction[] = [
+  ...READ,
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:TransactWriteItems',
+];
+
+export interface ScheduleDefinition {
+  id: string;
+  description: string;
+  /** EventBridge Scheduler syntax: cron(min hour day-of-month month day-of-week year) or rate(n unit). */
+  expression: string;
+  timezone: 'Asia/Shanghai';
+}
+
+export interface FunctionDefinition {
+  name: string;
+  description: string;
+  entry: string;
+  routes?: Record<string, RouteSpec>;
+  schedules?: ScheduleDefinition[];
+  tableAccess: readonly TableAction[];
+  /** Deletes are allowed only where the manifest says so (never for financial records). */
+  memoryMb?: number;
+  timeoutSeconds?: number;
+  reservedConcurrency?: number;
+}
+
+export const manifest: readonly FunctionDefinition[] = [
+  {
+    name: 'system-api',
+    description: 'Health check and the OpenAPI document',
+    entry: 'functions/system/system.handler.ts',
+    routes: systemRoutes,
+    tableAccess: ['dynamodb:GetItem'],
+    memoryMb: 256,
+  },
+  {
+    name: 'units-api',
+    description: 'Unit registry (房号): estates, buildings, units, households, import',
+    entry: 'functions/units/units.handler.ts',
+    routes: unitRoutes,
+    tableAccess: COMMAND,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'calendar-api',
+    description: 'Holiday table (节假日) and working-day look-ups',
+    entry: 'functions/calendar/calendar.handler.ts',
+    routes: calendarRoutes,
+    tableAccess: [...COMMAND, 'dynamodb:DeleteItem'],
+  },
+  {
+    name: 'calendar-coverage',
+    description: "Reminds staff to enter next year's official holidays once they are published",
+    entry: 'functions/calendar/calendar-coverage.handler.ts',
+    schedules: [
+      {
+        id: 'calendar-coverage',
+        description: '每天 09:00 检查下一年度法定节假日是否已录入（11月起提醒）',
+        expression: 'cron(0 9 * * ? *)',
+        timezone: 'Asia/Shanghai',
+      },
+    ],
+    tableAccess: COMMAND,
+  },
+];
+
+export const allRoutes = (): Array<{ fn: FunctionDefinition; name: string; route: RouteSpec }> =>
+  manifest.flatMap((fn) => Object.entries(fn.routes ?? {}).map(([name, route]) => ({ fn, name, route })));
+
+export const allSchedules = (): Array<{ fn: FunctionDefinition; schedule: ScheduleDefinition }> =>
+  manifest.flatMap((fn) => (fn.schedules ?? []).map((schedule) => ({ fn, schedule })));
