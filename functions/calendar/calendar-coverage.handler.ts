@@ -1,5 +1,5 @@
 import { businessDate } from '../core/dates';
-import { scheduleHandler } from '../core/schedule-handler';
+import { type ScheduleInput, scheduleHandler } from '../core/schedule-handler';
 import { runCommand } from '../store/commit';
 import { loadCalendar } from './calendar.commands';
 import { calendarCoverageNotice } from './calendar-coverage.domain';
@@ -8,7 +8,7 @@ import { calendarCoverageNotice } from './calendar-coverage.domain';
  * Schedule `calendar-coverage`: reminds staff once per day to enter next year's holidays.
  * The run id is the schedule and its business date, so a double trigger reminds once.
  */
-export const handler = scheduleHandler(async ({ store, scheduledAt, ctx }) => {
+export const runCalendarCoverage = async ({ store, scheduledAt, ctx }: ScheduleInput) => {
   const day = businessDate(scheduledAt);
   const runId = `calendar-coverage:${day}`;
   const notice = calendarCoverageNotice(day, await loadCalendar(store));
@@ -27,4 +27,6 @@ export const handler = scheduleHandler(async ({ store, scheduledAt, ctx }) => {
     result: notice,
   }));
   return { runId, notice: outcome.result, replayed: outcome.replayed };
-});
+};
+
+export const handler = scheduleHandler(runCalendarCoverage);

@@ -167,12 +167,25 @@ export interface UnitChanges {
   household?: HouseholdRecord | undefined;
 }
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Structural equality that ignores key order (the store does not keep it) and undefined members. */
+export const sameValue = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const defined = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined);
+    const left = defined(a);
+    const right = new Map(defined(b));
+    return left.length === right.size && left.every(([k, v]) => right.has(k) && sameValue(v, right.get(k)));
+  }
+  return false;
+};
 
 /** Which editable fields the changes would actually change (status is never among them). */
 export const changedFields = (unit: UnitRecord, changes: UnitChanges): Array<keyof UnitChanges> =>
   (['floor', 'areaCentiM2', 'household'] as const).filter(
-    (field) => changes[field] !== undefined && !sameJson(changes[field], unit[field]),
+    (field) => changes[field] !== undefined && !sameValue(changes[field], unit[field]),
   );
 
 /** Applies editable changes; the version moves by one. */

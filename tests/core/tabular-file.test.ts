@@ -25,7 +25,7 @@ describe('tabular-file', () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('房号');
     sheet.addRow(['房号', '建筑面积', '身份证号']);
-    sheet.addRow(['3-2-1501', 89.5, 110105199001011232]);
+    sheet.addRow(['3-2-1501', 89.5, Number('110105199001011232')]);
     const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
     // Act
     const kind = detectKind(bytes, 'application/octet-stream');

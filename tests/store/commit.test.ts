@@ -81,17 +81,28 @@ describe('commit', () => {
     await runCommand(store, context(), { name: 'test.put', request: { id: 'e' } }, planPut(store.tableName, 'e', 1));
     const before = await allItems(store);
     // Act
-    const failing = runCommand(store, context('front_desk', { idempotencyKey: 'key-00000005' }), { name: 'test.create', request: {} }, async () => ({
-      writes: [
-        { item: { Put: { TableName: store.tableName, Item: { pk: 'THING#f', sk: 'THING' } } } },
-        {
-          item: { Put: { TableName: store.tableName, Item: { ...keys.calendarDay('x'), pk: 'THING#e', sk: 'THING' }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        },
-      ],
-      audit: [],
-      outbox: [],
-      result: null,
-    }));
+    const failing = runCommand(
+      store,
+      context('front_desk', { idempotencyKey: 'key-00000005' }),
+      { name: 'test.create', request: {} },
+      async () => ({
+        writes: [
+          { item: { Put: { TableName: store.tableName, Item: { pk: 'THING#f', sk: 'THING' } } } },
+          {
+            item: {
+              Put: {
+                TableName: store.tableName,
+                Item: { ...keys.calendarDay('x'), pk: 'THING#e', sk: 'THING' },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          },
+        ],
+        audit: [],
+        outbox: [],
+        result: null,
+      }),
+    );
     // Assess
     await expect(failing).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
     expect(await allItems(store)).toHaveLength(before.length);

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import type { CommandContext } from '../../functions/store/commit';
-import { createStore, type Store } from '../../functions/store/client';
-import { ensureTable } from '../../functions/store/ensure-table';
 import type { Actor, Role } from '../../functions/core/roles';
+import { createStore, type Store } from '../../functions/store/client';
+import type { CommandContext } from '../../functions/store/commit';
+import { ensureTable } from '../../functions/store/ensure-table';
 
 let counter = 0;
 
@@ -13,7 +13,11 @@ export const freshStore = async (label = 't'): Promise<Store> => {
   const endpoint = inject('dynamoEndpoint');
   counter += 1;
   const tableName = `${label}-${process.pid}-${Date.now().toString(36)}-${counter}`.slice(0, 200);
-  const client = new DynamoDBClient({ endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'cn-north-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   await ensureTable(client, tableName);
   client.destroy();
   return createStore({ tableName, endpoint });
