@@ -15,18 +15,18 @@ export type TableAction =
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem'
-  | 'dynamodb:ConditionCheckItem'
-  | 'dynamodb:TransactWriteItems'
-  | 'dynamodb:TransactGetItems';
+  | 'dynamodb:ConditionCheckItem';
 
 export const READ: readonly TableAction[] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-/** Commands read, then write in one transaction (Put/Update/ConditionCheck inside TransactWriteItems). */
+/**
+ * Commands read, then write in one transaction. TransactWriteItems is authorised per contained
+ * action (Put/Update/ConditionCheck/Delete), so those are what a command function is granted.
+ */
 export const COMMAND: readonly TableAction[] = [
   ...READ,
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:ConditionCheckItem',
-  'dynamodb:TransactWriteItems',
 ];
 
 export interface ScheduleDefinition {

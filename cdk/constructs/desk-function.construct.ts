@@ -56,7 +56,8 @@ export class DeskFunction extends Construct {
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue IS a dead-letter queue (failed asynchronous invocations and schedule deliveries); its own alarm reports it.',
+      reason:
+        'This queue IS a dead-letter queue (failed asynchronous invocations and schedule deliveries); its own alarm reports it.',
     });
 
     const logGroup = new LogGroup(this, 'LogGroup', {
@@ -115,7 +116,7 @@ export class DeskFunction extends Construct {
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Node.js 22 is the runtime the design fixes for the whole app (LTS, supported by Lambda until 2027); moving to nodejs24.x is a deliberate upgrade of both targets, not a lint fix.',
+        'Node.js 22 (LTS) is the runtime DESIGN.md fixes for both targets; moving to nodejs24.x is a deliberate upgrade of the app and the local target together, not a lint fix.',
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -126,7 +127,10 @@ export class DeskFunction extends Construct {
       new Alarm(this, 'DeadLetterAlarm', {
         alarmName: `${name}-dead-letters`,
         alarmDescription: `${name}: an asynchronous invocation or schedule delivery failed for good and sits in the dead-letter queue`,
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: Stats.MAXIMUM,
+        }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TABLE_DEFINITION } from '../../functions/store/table';
-import { type DeskStage, resourceName } from './stage-settings';
+import type { DeskStage } from './stage-settings';
 
 export interface DeskTableProps {
   stage: DeskStage;
@@ -22,7 +22,8 @@ export class DeskTable extends Construct {
     super(scope, id);
 
     this.table = new Table(this, 'Table', {
-      tableName: resourceName(stage, TABLE_DEFINITION.baseName),
+      // property-desk-dev / property-desk-prod: the base name of the definition, one table per stage.
+      tableName: `property-${TABLE_DEFINITION.baseName}-${stage}`,
       partitionKey: { name: TABLE_DEFINITION.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE_DEFINITION.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,

@@ -13,6 +13,17 @@ import type { Store } from './client';
  * | idempotency       | IDEMP#<key>                 | IDEMP                 | –  (TTL)                              |
  * | outbox entry      | OUTBOX                      | <ulid>                | OUTBOX#<topic> / <ulid>  (TTL)        |
  * | calendar override | CALENDAR                    | DAY#<date>            | –                                     |
+ * | fee item version  | ESTATE#<estate>             | FEEITEM#<code>#<from> | –                                     |
+ * | fee settings      | ESTATE#<estate>             | FEESETTINGS           | –                                     |
+ * | ledger account    | LEDGER#<estate>#<unit>      | ACCOUNT               | gsi2: ARREARS#<estate> / <unit> (only while owing) |
+ * | ledger entry      | LEDGER#<estate>#<unit>      | ENTRY#<ulid>          | –                                     |
+ * | refund request    | LEDGER#<estate>#<unit>      | REFUND#<ulid>         | REFUNDS#<estate>#pending / <ulid> (until decided) |
+ * | refund decision   | LEDGER#<estate>#<unit>      | REFUND#<ulid>#DECISION| –                                     |
+ * | voucher book      | BOOK#<estate>#<book>        | BOOK                  | ESTATE#<estate>#BOOKS / <book>        |
+ * | voucher           | BOOK#<estate>#<book>        | VOUCHER#<number>      | –                                     |
+ * | voucher void      | BOOK#<estate>#<book>        | VOUCHER#<number>#VOID | –                                     |
+ * | receipt exchanged | BOOK#<estate>#<book>        | VOUCHER#<number>#EXCHANGED | –                                |
+ * | copying day book  | DAYBOOK#<estate>#<date>     | ENTRY#<ulid> / CLOSE  | –                                     |
  *
  * Audit entries live in their entity's item collection, so a record and its history are one query.
  */
@@ -34,6 +45,45 @@ export const keys = {
   idempotency: (key: string) => ({ pk: `IDEMP#${key}`, sk: 'IDEMP' }),
   outbox: (id: string, topic: string) => ({ pk: 'OUTBOX', sk: id, gsi1pk: `OUTBOX#${topic}`, gsi1sk: id }),
   calendarDay: (date: string) => ({ pk: 'CALENDAR', sk: `DAY#${date}` }),
+  feeItem: (estateId: string, code: string, effectiveFrom: string) => ({
+    pk: `ESTATE#${estateId}`,
+    sk: `FEEITEM#${code}#${effectiveFrom}`,
+  }),
+  feeSettings: (estateId: string) => ({ pk: `ESTATE#${estateId}`, sk: 'FEESETTINGS' }),
+  account: (estateId: string, unitCode: string) => ({ pk: `LEDGER#${estateId}#${unitCode}`, sk: 'ACCOUNT' }),
+  arrearsIndex: (estateId: string, unitCode: string) => ({ gsi2pk: `ARREARS#${estateId}`, gsi2sk: unitCode }),
+  entry: (estateId: string, unitCode: string, entryId: string) => ({
+    pk: `LEDGER#${estateId}#${unitCode}`,
+    sk: `ENTRY#${entryId}`,
+  }),
+  refund: (estateId: string, unitCode: string, refundId: string) => ({
+    pk: `LEDGER#${estateId}#${unitCode}`,
+    sk: `REFUND#${refundId}`,
+  }),
+  pendingRefundIndex: (estateId: string, refundId: string) => ({ gsi1pk: `REFUNDS#${estateId}#pending`, gsi1sk: refundId }),
+  refundDecision: (estateId: string, unitCode: string, refundId: string) => ({
+    pk: `LEDGER#${estateId}#${unitCode}`,
+    sk: `REFUND#${refundId}#DECISION`,
+  }),
+  book: (estateId: string, bookId: string) => ({ pk: `BOOK#${estateId}#${bookId}`, sk: 'BOOK' }),
+  bookIndex: (estateId: string, bookId: string) => ({ gsi1pk: `ESTATE#${estateId}#BOOKS`, gsi1sk: bookId }),
+  voucher: (estateId: string, bookId: string, number: number) => ({
+    pk: `BOOK#${estateId}#${bookId}`,
+    sk: `VOUCHER#${String(number).padStart(8, '0')}`,
+  }),
+  voucherVoid: (estateId: string, bookId: string, number: number) => ({
+    pk: `BOOK#${estateId}#${bookId}`,
+    sk: `VOUCHER#${String(number).padStart(8, '0')}#VOID`,
+  }),
+  voucherExchanged: (estateId: string, bookId: string, number: number) => ({
+    pk: `BOOK#${estateId}#${bookId}`,
+    sk: `VOUCHER#${String(number).padStart(8, '0')}#EXCHANGED`,
+  }),
+  dayBookEntry: (estateId: string, date: string, entryId: string) => ({
+    pk: `DAYBOOK#${estateId}#${date}`,
+    sk: `ENTRY#${entryId}`,
+  }),
+  dayBookClose: (estateId: string, date: string) => ({ pk: `DAYBOOK#${estateId}#${date}`, sk: 'CLOSE' }),
 } as const;
 
 /** Attributes that are keys, stripped before a record leaves the store. */
@@ -168,6 +218,85 @@ export const access = {
           },
       undefined,
     ),
+
+  /** Which rates has the estate's fee schedule had for each item, in effective-date order? */
+  listFeeItems: (store: Store, estateId: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `ESTATE#${estateId}`, ':sk': 'FEEITEM#' },
+    }),
+
+  /** How does the estate charge late fees (if at all)? */
+  getFeeSettings: (store: Store, estateId: string) => getItem(store, keys.feeSettings(estateId)),
+
+  /** What does the unit owe, hold and have in credit right now? */
+  getAccount: (store: Store, estateId: string, unitCode: string) => getItem(store, keys.account(estateId, unitCode)),
+
+  /** Everything posted to the unit's ledger, in posting order (the statement). */
+  listEntries: (store: Store, estateId: string, unitCode: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `LEDGER#${estateId}#${unitCode}`, ':sk': 'ENTRY#' },
+    }),
+
+  /** One ledger entry. */
+  getEntry: (store: Store, estateId: string, unitCode: string, entryId: string) =>
+    getItem(store, keys.entry(estateId, unitCode, entryId)),
+
+  /** Which units of the estate owe money (the arrears list, 拖欠款明细)? */
+  listOwingAccounts: (store: Store, estateId: string) =>
+    queryAll(store, {
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ARREARS#${estateId}` },
+    }),
+
+  /** The unit's refund requests and their decisions. */
+  listRefunds: (store: Store, estateId: string, unitCode: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `LEDGER#${estateId}#${unitCode}`, ':sk': 'REFUND#' },
+    }),
+
+  /** Which refunds wait for the service-centre head's decision? */
+  listPendingRefunds: (store: Store, estateId: string) =>
+    queryAll(store, {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `REFUNDS#${estateId}#pending` },
+    }),
+
+  /** Which voucher book is this, and where is its counter? */
+  getBook: (store: Store, estateId: string, bookId: string) => getItem(store, keys.book(estateId, bookId)),
+
+  /** Which books has the estate issued to whom? */
+  listBooks: (store: Store, estateId: string) =>
+    queryAll(store, {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ESTATE#${estateId}#BOOKS` },
+    }),
+
+  /** A voucher with its void and exchange records, if any. */
+  getVoucherWithMarks: (store: Store, estateId: string, bookId: string, number: number) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `BOOK#${estateId}#${bookId}`, ':sk': keys.voucher(estateId, bookId, number).sk },
+    }),
+
+  /** Every voucher of a book with void/exchange records, in number order. */
+  listBookVouchers: (store: Store, estateId: string, bookId: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `BOOK#${estateId}#${bookId}`, ':sk': 'VOUCHER#' },
+    }),
+
+  /** The day's copying entries and whether the day is closed. */
+  listDayBook: (store: Store, estateId: string, date: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `DAYBOOK#${estateId}#${date}` },
+    }),
 
   /** Which days has staff entered in the holiday table (节假日)? */
   listCalendarDays: (store: Store) =>
