@@ -1,5 +1,6 @@
 import { calendarRoutes } from './calendar/calendar.routes';
 import type { RouteSpec } from './core/route';
+import { feeRoutes } from './fees/fees.routes';
 import { systemRoutes } from './system/system.routes';
 import { unitRoutes } from './units/units.routes';
 
@@ -64,6 +65,15 @@ export const manifest: readonly FunctionDefinition[] = [
     description: 'Unit registry (房号): estates, buildings, units, households, import',
     entry: 'functions/units/units.handler.ts',
     routes: unitRoutes,
+    tableAccess: COMMAND,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'fees-api',
+    description: 'Fee ledger (收费): fee schedule, charges, payments with receipts/invoices, voids, arrears, refunds',
+    entry: 'functions/fees/fees.handler.ts',
+    routes: feeRoutes,
     tableAccess: COMMAND,
     memoryMb: 1024,
     timeoutSeconds: 29,
