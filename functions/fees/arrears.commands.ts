@@ -56,16 +56,11 @@ export const postLateFees = (store: Store, ctx: CommandContext, estateId: string
       const { lateFee } = await readFeeSettings(store, estateId);
       if (!lateFee.enabled) throw lateFeeDisabled();
       const { account, exists } = await readAccount(store, estateId, unitCode);
+      // Late fee already charged per charge; waived amounts count as charged, so a waiver is never re-charged.
       const charged = new Map<string, number>();
       for (const item of await access.listEntries(store, estateId, unitCode)) {
         if (item.category === 'late_fee' && typeof item.lateFeeFor === 'string') {
-          charged.set(
-            item.lateFeeFor,
-            (charged.get(item.lateFeeFor) ?? 0) + Number(item.amountFen) - Number(item.waivedFen ?? 0),
-          );
-        }
-        if (item.entryKind === 'waiver' && typeof item.lateFeeFor === 'string') {
-          charged.set(item.lateFeeFor, (charged.get(item.lateFeeFor) ?? 0) - Number(item.amountFen));
+          charged.set(item.lateFeeFor, (charged.get(item.lateFeeFor) ?? 0) + Number(item.amountFen));
         }
       }
       const entries = settlementOrder(account)

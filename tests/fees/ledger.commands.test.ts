@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { postCharges, postPayment, statement } from '../../functions/fees/ledger.commands';
 import { PostChargesBody, PostPaymentBody } from '../../functions/fees/fees.schema';
-import { allItems, context } from '../support/store';
+import { postCharges, postPayment, statement } from '../../functions/fees/ledger.commands';
 import { seedFees } from '../support/fees-seed';
+import { allItems, context } from '../support/store';
 
 const charge = (body: Record<string, unknown>) => PostChargesBody.parse({ itemCode: 'property_fee', ...body });
-const pay = (body: Record<string, unknown>) => PostPaymentBody.parse({ method: 'cash', voucher: { kind: 'receipt', bookId: 'R1' }, ...body });
+const pay = (body: Record<string, unknown>) =>
+  PostPaymentBody.parse({ method: 'cash', voucher: { kind: 'receipt', bookId: 'R1' }, ...body });
 
 describe('ledger.commands', () => {
   it('takes the seed scenario: 3 months of 89.50 ㎡ × 2.50 yuan paid in cash with a receipt in capitals, balance 0', async () => {
@@ -79,7 +80,10 @@ describe('ledger.commands', () => {
     // Assess
     const items = await allItems(store);
     const payments = items.filter((item) => item.entryKind === 'payment');
-    const vouchers = items.filter((item) => item.type === 'voucher').map((item) => Number(item.number)).sort((a, b) => a - b);
+    const vouchers = items
+      .filter((item) => item.type === 'voucher')
+      .map((item) => Number(item.number))
+      .sort((a, b) => a - b);
     const final = await statement(store, 'lhy', '3-2-1501');
     const total = amounts.reduce((a, b) => a + b, 0);
     expect(payments).toHaveLength(40);
@@ -97,10 +101,18 @@ describe('ledger.commands', () => {
     await postCharges(store, desk, 'lhy', '3-2-1501', charge({ month: '2026-12' }));
     const before = (await allItems(store)).length;
     // Act / Assess
-    expect(PostPaymentBody.safeParse({ amountFen: -100, method: 'cash', voucher: { kind: 'receipt', bookId: 'R1' } }).success).toBe(false);
-    expect(PostPaymentBody.safeParse({ amountFen: 100.5, method: 'cash', voucher: { kind: 'receipt', bookId: 'R1' } }).success).toBe(false);
-    await expect(postPayment(store, desk, 'lhy', '9-9-999', pay({ amountFen: 100 }))).rejects.toMatchObject({ code: 'UNIT_NOT_FOUND' });
-    await expect(postCharges(store, desk, 'lhy', '3-2-1501', charge({ itemCode: 'swimming_pool', month: '2026-12' }))).rejects.toMatchObject({
+    expect(
+      PostPaymentBody.safeParse({ amountFen: -100, method: 'cash', voucher: { kind: 'receipt', bookId: 'R1' } }).success,
+    ).toBe(false);
+    expect(
+      PostPaymentBody.safeParse({ amountFen: 100.5, method: 'cash', voucher: { kind: 'receipt', bookId: 'R1' } }).success,
+    ).toBe(false);
+    await expect(postPayment(store, desk, 'lhy', '9-9-999', pay({ amountFen: 100 }))).rejects.toMatchObject({
+      code: 'UNIT_NOT_FOUND',
+    });
+    await expect(
+      postCharges(store, desk, 'lhy', '3-2-1501', charge({ itemCode: 'swimming_pool', month: '2026-12' })),
+    ).rejects.toMatchObject({
       code: 'FEE_ITEM_UNKNOWN',
     });
     await expect(postCharges(store, desk, 'lhy', '3-2-1501', charge({ month: '2028-06' }))).rejects.toMatchObject({
@@ -110,7 +122,9 @@ describe('ledger.commands', () => {
       code: 'NO_RATE_FOR_PERIOD',
     });
     await expect(postCharges(store, desk, 'lhy', '3-2-1501', charge({}))).rejects.toMatchObject({ code: 'CHARGE_INPUT_MISSING' });
-    await expect(postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 100, voucher: { kind: 'receipt', bookId: 'NOPE' } }))).rejects.toMatchObject({
+    await expect(
+      postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 100, voucher: { kind: 'receipt', bookId: 'NOPE' } })),
+    ).rejects.toMatchObject({
       code: 'BOOK_NOT_FOUND',
     });
     expect((await allItems(store)).length).toBe(before);
@@ -119,7 +133,13 @@ describe('ledger.commands', () => {
   it('charges per piece with the note printed, and pro-rates a month received mid-way', async () => {
     const store = await seedFees();
     const desk = context('front_desk');
-    const cards = await postCharges(store, desk, 'lhy', '3-2-1501', charge({ itemCode: 'ic_card', quantity: 2, note: '卡号 0001、0002' }));
+    const cards = await postCharges(
+      store,
+      desk,
+      'lhy',
+      '3-2-1501',
+      charge({ itemCode: 'ic_card', quantity: 2, note: '卡号 0001、0002' }),
+    );
     const partial = await postCharges(store, desk, 'lhy', '3-2-1501', charge({ month: '2026-11', proRateFrom: '2026-11-16' }));
     expect(cards.result.entries[0]).toMatchObject({ amountFen: 4000, quantity: 2, note: '卡号 0001、0002' });
     expect(partial.result.entries[0]).toMatchObject({ amountFen: 11188, periodFrom: '2026-11-16' });

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { allocatePayment, applyCharges, applyPayment, emptyAccount, type OpenCharge, reversePayment } from '../../functions/fees/ledger.domain';
 import { lateFeeDue } from '../../functions/fees/late-fee.domain';
+import {
+  allocatePayment,
+  applyCharges,
+  applyPayment,
+  emptyAccount,
+  type OpenCharge,
+  reversePayment,
+} from '../../functions/fees/ledger.domain';
 
-const open = (chargeId: string, amountFen: number, dueDate: string, category: OpenCharge['category'] = 'property_fee'): OpenCharge => ({
+const open = (
+  chargeId: string,
+  amountFen: number,
+  dueDate: string,
+  category: OpenCharge['category'] = 'property_fee',
+): OpenCharge => ({
   chargeId,
   itemCode: category,
   itemName: category,
@@ -17,7 +29,13 @@ describe('ledger.domain', () => {
   it('allocates oldest due first and keeps the rest as credit', () => {
     const { account } = applyCharges(emptyAccount('e', 'u'), [open('B', 100, '2026-02-15'), open('A', 100, '2026-01-15')]);
     const result = allocatePayment(account, 150);
-    expect(result).toEqual({ allocations: [{ chargeId: 'A', amountFen: 100 }, { chargeId: 'B', amountFen: 50 }], creditAddedFen: 0 });
+    expect(result).toEqual({
+      allocations: [
+        { chargeId: 'A', amountFen: 100 },
+        { chargeId: 'B', amountFen: 50 },
+      ],
+      creditAddedFen: 0,
+    });
   });
 
   it('refuses to allocate to a charge that is not open', () => {
@@ -26,7 +44,10 @@ describe('ledger.domain', () => {
 
   it('does not spend credit on deposits or money collected for others', () => {
     const withCredit = { ...emptyAccount('e', 'u'), creditFen: 500 };
-    const { account, creditApplied } = applyCharges(withCredit, [open('D', 100000, '2026-01-01', 'deposit'), open('T', 300, '2026-01-01', 'on_behalf')]);
+    const { account, creditApplied } = applyCharges(withCredit, [
+      open('D', 100000, '2026-01-01', 'deposit'),
+      open('T', 300, '2026-01-01', 'on_behalf'),
+    ]);
     expect(creditApplied).toEqual([]);
     expect(account.creditFen).toBe(500);
   });
@@ -35,9 +56,17 @@ describe('ledger.domain', () => {
     const { account } = applyCharges(emptyAccount('e', 'u'), [open('D', 100000, '2026-01-01', 'deposit')]);
     const paid = applyPayment(account, [{ chargeId: 'D', amountFen: 100000 }], 0);
     expect(paid).toMatchObject({ owedFen: 0, heldFen: 100000 });
-    const reversed = reversePayment(paid, { allocations: [{ chargeId: 'D', amountFen: 100000 }], creditAddedFen: 0, charges: { D: open('D', 100000, '2026-01-01', 'deposit') } }, () => {
-      throw new Error('no shortfall expected');
-    });
+    const reversed = reversePayment(
+      paid,
+      {
+        allocations: [{ chargeId: 'D', amountFen: 100000 }],
+        creditAddedFen: 0,
+        charges: { D: open('D', 100000, '2026-01-01', 'deposit') },
+      },
+      () => {
+        throw new Error('no shortfall expected');
+      },
+    );
     expect(reversed.account).toMatchObject({ owedFen: 100000, heldFen: 0 });
   });
 

@@ -9,7 +9,8 @@ import { seedFees } from '../support/fees-seed';
 import { context } from '../support/store';
 
 const charge = (body: Record<string, unknown>) => PostChargesBody.parse({ itemCode: 'property_fee', ...body });
-const pay = (body: Record<string, unknown>) => PostPaymentBody.parse({ method: 'cash', voucher: { kind: 'receipt', bookId: 'R1' }, ...body });
+const pay = (body: Record<string, unknown>) =>
+  PostPaymentBody.parse({ method: 'cash', voucher: { kind: 'receipt', bookId: 'R1' }, ...body });
 
 describe('refunds, arrears and the copying day book', () => {
   it('pays credit back only after the service-centre head approves, once', async () => {
@@ -30,7 +31,9 @@ describe('refunds, arrears and the copying day book', () => {
     // Assess
     expect(untouched.account.creditFen).toBe(10000);
     expect(approved.result.account).toMatchObject({ creditFen: 0, balanceFen: 0 });
-    await expect(approveRefund(store, context('centre_head'), 'lhy', '3-2-1501', requested.result.refundId)).rejects.toMatchObject({
+    await expect(
+      approveRefund(store, context('centre_head'), 'lhy', '3-2-1501', requested.result.refundId),
+    ).rejects.toMatchObject({
       code: 'REFUND_ALREADY_DECIDED',
     });
     expect((await listUnitRefunds(store, 'lhy', '3-2-1501'))[0]).toMatchObject({ status: 'approved' });
@@ -41,9 +44,21 @@ describe('refunds, arrears and the copying day book', () => {
     const desk = context('front_desk');
     await postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 5000 }));
     await expect(
-      requestRefund(store, desk, 'lhy', '3-2-1501', { source: 'credit', amountFen: 5001, reason: '退款', payee: '李四', method: 'cash' }),
+      requestRefund(store, desk, 'lhy', '3-2-1501', {
+        source: 'credit',
+        amountFen: 5001,
+        reason: '退款',
+        payee: '李四',
+        method: 'cash',
+      }),
     ).rejects.toMatchObject({ code: 'INSUFFICIENT_CREDIT' });
-    const requested = await requestRefund(store, desk, 'lhy', '3-2-1501', { source: 'credit', amountFen: 5000, reason: '退款', payee: '李四', method: 'cash' });
+    const requested = await requestRefund(store, desk, 'lhy', '3-2-1501', {
+      source: 'credit',
+      amountFen: 5000,
+      reason: '退款',
+      payee: '李四',
+      method: 'cash',
+    });
     await rejectRefund(store, context('centre_head'), 'lhy', '3-2-1501', requested.result.refundId, '余额留作下月物业费');
     expect((await statement(store, 'lhy', '3-2-1501')).account.creditFen).toBe(5000);
   });
@@ -80,6 +95,8 @@ describe('refunds, arrears and the copying day book', () => {
     expect(again.result.entries).toHaveLength(0);
     expect(later.result.entries.map((e) => e.amountFen)).toEqual([112]);
     expect(waived.result.account.owedFen).toBe(22375 + 112);
+    const afterWaiver = await postLateFees(store, context('cashier'), 'lhy', '3-2-1501', '2026-11-30');
+    expect(afterWaiver.result.entries).toHaveLength(0); // the waived 4.03 is not charged again
     const feeLines = (await statement(store, 'lhy', '3-2-1501')).account.open.filter((c) => c.category === 'late_fee');
     expect(feeLines).toHaveLength(1);
   });
@@ -101,7 +118,9 @@ describe('refunds, arrears and the copying day book', () => {
     expect(closed.result).toMatchObject({ totalFen: 650, entryCount: 2, voucherNo: 'R1-000001' });
     expect(closed.result.voucher.lines).toHaveLength(2);
     expect(closed.result.voucher.amountCapitals).toBe('人民币陆元伍角');
-    await expect(addDayBookEntry(store, desk, 'lhy', '2026-11-20', { itemCode: 'copy_a4', pages: 1 })).rejects.toMatchObject({ code: 'DAY_CLOSED' });
+    await expect(addDayBookEntry(store, desk, 'lhy', '2026-11-20', { itemCode: 'copy_a4', pages: 1 })).rejects.toMatchObject({
+      code: 'DAY_CLOSED',
+    });
     expect((await readDayBook(store, 'lhy', '2026-11-20')).closed).toBe(true);
   });
 });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { postCharges, postPayment, statement } from '../../functions/fees/ledger.commands';
 import { PostChargesBody, PostPaymentBody } from '../../functions/fees/fees.schema';
+import { postCharges, postPayment, statement } from '../../functions/fees/ledger.commands';
 import { closeBook, exchangeReceipt, readVoucher, voidVoucher } from '../../functions/fees/vouchers.commands';
-import { allItems, context } from '../support/store';
 import { seedFees } from '../support/fees-seed';
+import { allItems, context } from '../support/store';
 
 const charge = (body: Record<string, unknown>) => PostChargesBody.parse({ itemCode: 'property_fee', ...body });
-const pay = (body: Record<string, unknown>) => PostPaymentBody.parse({ method: 'cash', voucher: { kind: 'receipt', bookId: 'R1' }, ...body });
+const pay = (body: Record<string, unknown>) =>
+  PostPaymentBody.parse({ method: 'cash', voucher: { kind: 'receipt', bookId: 'R1' }, ...body });
 
 describe('vouchers.commands', () => {
   it('voids a receipt: the number stays, the balance returns, a second void is refused', async () => {
@@ -19,7 +20,12 @@ describe('vouchers.commands', () => {
     const voided = await voidVoucher(store, context('cashier'), 'lhy', 'R1', 1, '金额录入错误');
     const again = voidVoucher(store, context('cashier'), 'lhy', 'R1', 1, '再次作废');
     // Assess
-    expect(voided.result.voucher).toMatchObject({ voucherNo: 'R1-000001', number: 1, status: 'voided', void: { reason: '金额录入错误' } });
+    expect(voided.result.voucher).toMatchObject({
+      voucherNo: 'R1-000001',
+      number: 1,
+      status: 'voided',
+      void: { reason: '金额录入错误' },
+    });
     expect(voided.result.account).toMatchObject({ owedFen: 67125, balanceFen: 67125 });
     await expect(again).rejects.toMatchObject({ code: 'VOUCHER_ALREADY_VOID', status: 409 });
     const state = await readVoucher(store, 'lhy', 'R1', 1);
@@ -33,12 +39,18 @@ describe('vouchers.commands', () => {
     const desk = context('front_desk');
     await postCharges(store, desk, 'lhy', '3-2-1501', charge({ month: '2026-12' }));
     await postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 20000 }));
-    await expect(postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 22375, corrects: 'R1-000001' }))).rejects.toMatchObject({
+    await expect(
+      postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 22375, corrects: 'R1-000001' })),
+    ).rejects.toMatchObject({
       code: 'CORRECTS_NOT_VOID',
     });
     await voidVoucher(store, context('cashier'), 'lhy', 'R1', 1, '金额错误');
     const corrected = await postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 22375, corrects: 'R1-000001' }));
-    expect(corrected.result.voucher).toMatchObject({ voucherNo: 'R1-000002', corrects: 'R1-000001', remark: '更正作废凭证 R1-000001；现金' });
+    expect(corrected.result.voucher).toMatchObject({
+      voucherNo: 'R1-000002',
+      corrects: 'R1-000001',
+      remark: '更正作废凭证 R1-000001；现金',
+    });
     expect(corrected.result.account.balanceFen).toBe(0);
   });
 
@@ -60,12 +72,20 @@ describe('vouchers.commands', () => {
     const invoice = { kind: 'invoice', bookId: 'F1' };
     await postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 10000, voucher: invoice, date: '2026-11-20' }));
     const before = (await allItems(store)).length;
-    await expect(postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 10000, voucher: invoice, date: '2026-11-19' }))).rejects.toMatchObject({
+    await expect(
+      postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 10000, voucher: invoice, date: '2026-11-19' })),
+    ).rejects.toMatchObject({
       code: 'INVOICE_DATE_BACKWARDS',
       status: 422,
     });
     expect((await allItems(store)).length).toBe(before);
-    const same = await postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 10000, voucher: invoice, date: '2026-11-20' }));
+    const same = await postPayment(
+      store,
+      desk,
+      'lhy',
+      '3-2-1501',
+      pay({ amountFen: 10000, voucher: invoice, date: '2026-11-20' }),
+    );
     expect(same.result.voucher).toMatchObject({ voucherNo: 'F1-000002', kindLabel: '发票', remark: '现金' });
   });
 
@@ -83,8 +103,12 @@ describe('vouchers.commands', () => {
       remark: '换开发票（原收据 R1-000001）；转账',
       amountCapitals: '人民币贰佰贰拾叁元柒角伍分',
     });
-    await expect(exchangeReceipt(store, desk, 'lhy', 'R1', 1, { invoiceBookId: 'F1' })).rejects.toMatchObject({ code: 'VOUCHER_EXCHANGED' });
-    await expect(voidVoucher(store, context('cashier'), 'lhy', 'R1', 1, '想作废')).rejects.toMatchObject({ code: 'VOUCHER_EXCHANGED' });
+    await expect(exchangeReceipt(store, desk, 'lhy', 'R1', 1, { invoiceBookId: 'F1' })).rejects.toMatchObject({
+      code: 'VOUCHER_EXCHANGED',
+    });
+    await expect(voidVoucher(store, context('cashier'), 'lhy', 'R1', 1, '想作废')).rejects.toMatchObject({
+      code: 'VOUCHER_EXCHANGED',
+    });
     expect((await statement(store, 'lhy', '3-2-1501')).entries).toHaveLength(before.entries.length);
   });
 
@@ -93,10 +117,14 @@ describe('vouchers.commands', () => {
     const desk = context('front_desk');
     await postCharges(store, desk, 'lhy', '3-2-1501', charge({ month: '2026-12' }));
     const other = context('front_desk', { actor: { id: 'u-other', name: '王五', role: 'front_desk' } });
-    await expect(postPayment(store, other, 'lhy', '3-2-1501', pay({ amountFen: 100 }))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(postPayment(store, other, 'lhy', '3-2-1501', pay({ amountFen: 100 }))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     await closeBook(store, context('cashier'), 'lhy', 'R1');
     const before = (await allItems(store)).length;
-    await expect(postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 100 }))).rejects.toMatchObject({ code: 'BOOK_CLOSED' });
+    await expect(postPayment(store, desk, 'lhy', '3-2-1501', pay({ amountFen: 100 }))).rejects.toMatchObject({
+      code: 'BOOK_CLOSED',
+    });
     expect((await allItems(store)).length).toBe(before);
   });
 });

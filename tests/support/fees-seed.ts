@@ -1,6 +1,6 @@
-import type { Store } from '../../functions/store/client';
 import { putFeeItemVersion } from '../../functions/fees/fee-schedule.commands';
 import { createBook } from '../../functions/fees/vouchers.commands';
+import type { Store } from '../../functions/store/client';
 import { createBuilding, createEstate, createUnit } from '../../functions/units/units.commands';
 import { CreateUnitBody } from '../../functions/units/units.schema';
 import { context, freshStore } from './store';
@@ -47,7 +47,19 @@ export const seedFees = async (label = 'fees'): Promise<Store> => {
     effectiveFrom: '2026-01-01',
   });
   const cashier = context('cashier');
-  await createBook(store, cashier, 'lhy', { bookId: 'R1', kind: 'receipt', holder: { id: 'u-front_desk', name: '测试员' }, firstNumber: 1, lastNumber: 1000 });
-  await createBook(store, cashier, 'lhy', { bookId: 'F1', kind: 'invoice', holder: { id: 'u-front_desk', name: '测试员' }, firstNumber: 1, lastNumber: 1000 });
+  await createBook(store, cashier, 'lhy', {
+    bookId: 'R1',
+    kind: 'receipt',
+    holder: { id: 'u-front_desk', name: '测试员' },
+    firstNumber: 1,
+    lastNumber: 1000,
+  });
+  await createBook(store, cashier, 'lhy', {
+    bookId: 'F1',
+    kind: 'invoice',
+    holder: { id: 'u-front_desk', name: '测试员' },
+    firstNumber: 1,
+    lastNumber: 1000,
+  });
   return store;
 };
