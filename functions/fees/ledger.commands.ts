@@ -20,7 +20,7 @@ import {
 } from './fees.store';
 import { allocatePayment, applyCharges, applyPayment, type OpenCharge } from './ledger.domain';
 import { issueVoucherWrites } from './vouchers.commands';
-import type { VoucherLine } from './vouchers.domain';
+import type { Voucher, VoucherLine } from './vouchers.domain';
 
 /**
  * Posting to a unit's ledger: charges, payments (with their voucher), and the account they add up to,
@@ -114,9 +114,13 @@ export const postPayment = (store: Store, ctx: CommandContext, estateId: string,
     store,
     ctx,
     { name: 'fees.postPayment', request: { estateId, unitCode, ...input } },
-    async (): Promise<CommandPlan<{ account: ReturnType<typeof accountView>; entries: unknown[]; voucher: unknown }>> => {
-      const unit = await readUnit(store, estateId, unitCode);
-      const { account, exists } = await readAccount(store, estateId, unitCode);
+    async (): Promise<
+      CommandPlan<{ account: ReturnType<typeof accountView>; entries: Array<Record<string, unknown>>; voucher: Voucher }>
+    > => {
+      const [unit, { account, exists }] = await Promise.all([
+        readUnit(store, estateId, unitCode),
+        readAccount(store, estateId, unitCode),
+      ]);
       const allocation = allocatePayment(account, input.amountFen, input.chargeIds);
       if ('problem' in allocation) throw chargeNotOpen(allocation.chargeId);
       const next = applyPayment(account, allocation.allocations, allocation.creditAddedFen);
@@ -181,9 +185,9 @@ export const statement = async (store: Store, estateId: string, unitCode: string
   const { account } = await readAccount(store, estateId, unitCode);
   let running = 0;
   const entries = (await access.listEntries(store, estateId, unitCode)).map((item) => {
-    const { type: _type, ...entry } = stripKeys(item);
+    const { type: _type, ...entry } = stripKeys(item) as Record<string, unknown>;
     running += Number(entry.balanceEffectFen ?? 0);
-    return { ...entry, runningBalanceFen: running };
+    return { ...entry, runningBalanceFen: running } as Record<string, unknown> & { runningBalanceFen: number };
   });
   return { account: accountView(account), entries };
 };
