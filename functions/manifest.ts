@@ -1,4 +1,5 @@
 import { calendarRoutes } from './calendar/calendar.routes';
+import { checkinRoutes } from './checkin/checkin.routes';
 import type { RouteSpec } from './core/route';
 import { feeRoutes } from './fees/fees.routes';
 import { systemRoutes } from './system/system.routes';
@@ -74,6 +75,15 @@ export const manifest: readonly FunctionDefinition[] = [
     description: 'Fee ledger (收费): fee schedule, charges, payments with receipts/invoices, voids, arrears, refunds',
     entry: 'functions/fees/fees.handler.ts',
     routes: feeRoutes,
+    tableAccess: COMMAND,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'checkin-api',
+    description: 'Check-in / handover cases (入伙办理) and transfer of ownership',
+    entry: 'functions/checkin/checkin.handler.ts',
+    routes: checkinRoutes,
     tableAccess: COMMAND,
     memoryMb: 1024,
     timeoutSeconds: 29,

@@ -13,6 +13,19 @@ import type { Store } from './client';
  * | idempotency       | IDEMP#<key>                 | IDEMP                 | –  (TTL)                              |
  * | outbox entry      | OUTBOX                      | <ulid>                | OUTBOX#<topic> / <ulid>  (TTL)        |
  * | calendar override | CALENDAR                    | DAY#<date>            | –                                     |
+ * | ticket settings   | ESTATE#<estate>             | TICKETSETTINGS        | –                                     |
+ * | team (班组)       | ESTATE#<estate>             | TEAM#<team>           | –                                     |
+ * | duty roster day   | ESTATE#<estate>             | ROSTER#<team>#<date>  | –                                     |
+ * | number counter    | ESTATE#<estate>             | COUNTER#<name>        | –  (ticket, paid-service order)       |
+ * | ticket (工单)     | TICKET#<estate>#<ticketId>  | TICKET                | TICKETS#<estate>#<open|closed> / <receivedAt>#<ticketId>; gsi2: TICKETOWNER#<estate>#<ownerId> / <receivedAt>#<ticketId> (only while open) |
+ * | ticket log entry  | TICKET#<estate>#<ticketId>  | LOG#<ulid>            | –                                     |
+ * | SLA breach mark   | TICKET#<estate>#<ticketId>  | SLA#<round>#<clock>#<level> | –                               |
+ * | complaint record  | TICKET#<estate>#<ticketId>  | COMPLAINT             | –                                     |
+ * | follow-up visit   | TICKET#<estate>#<ticketId>  | FOLLOWUP#<ulid>       | –                                     |
+ * | shift handover    | SHIFTLOG#<estate>#<date>    | HANDOVER#<ulid>       | –                                     |
+ * | paid-service order| PAIDORDER#<estate>#<number> | ORDER                 | ESTATE#<estate>#PAIDORDERS / <number> |
+ * | material draw     | PAIDORDER#<estate>#<number> | MATERIAL#<ulid>       | –                                     |
+ * | service agreement | AGREEMENT#<estate>#<id>     | AGREEMENT             | ESTATE#<estate>#AGREEMENTS / <unit>#<id> |
  * | fee item version  | ESTATE#<estate>             | FEEITEM#<code>#<from> | –                                     |
  * | fee settings      | ESTATE#<estate>             | FEESETTINGS           | –                                     |
  * | ledger account    | LEDGER#<estate>#<unit>      | ACCOUNT               | gsi2: ARREARS#<estate> / <unit> (only while owing) |
@@ -24,6 +37,12 @@ import type { Store } from './client';
  * | voucher void      | BOOK#<estate>#<book>        | VOUCHER#<number>#VOID | –                                     |
  * | receipt exchanged | BOOK#<estate>#<book>        | VOUCHER#<number>#EXCHANGED | –                                |
  * | copying day book  | DAYBOOK#<estate>#<date>     | ENTRY#<ulid> / CLOSE  | –                                     |
+ * | check-in case     | CHECKIN#<estate>#<unit>     | CASE#<ulid>           | ESTATE#<estate>#CHECKIN#open / <ulid> (while open) |
+ * | open-case marker  | CHECKIN#<estate>#<unit>     | ACTIVE                | –                                     |
+ * | defect (整改)     | CHECKIN#<estate>#<unit>     | DEFECT#<ulid>         | –                                     |
+ * | meter reading     | METERS#<estate>#<unit>      | READING#<date>#<meter>| –                                     |
+ * | previous owner    | UNIT#<estate>#<unit>        | OWNER#<date>#<ulid>   | –                                     |
+ * | parking agreement | UNIT#<estate>#<unit>        | PARKING#<bay>         | –                                     |
  *
  * Audit entries live in their entity's item collection, so a record and its history are one query.
  */
@@ -45,6 +64,44 @@ export const keys = {
   idempotency: (key: string) => ({ pk: `IDEMP#${key}`, sk: 'IDEMP' }),
   outbox: (id: string, topic: string) => ({ pk: 'OUTBOX', sk: id, gsi1pk: `OUTBOX#${topic}`, gsi1sk: id }),
   calendarDay: (date: string) => ({ pk: 'CALENDAR', sk: `DAY#${date}` }),
+  ticketSettings: (estateId: string) => ({ pk: `ESTATE#${estateId}`, sk: 'TICKETSETTINGS' }),
+  team: (estateId: string, teamCode: string) => ({ pk: `ESTATE#${estateId}`, sk: `TEAM#${teamCode}` }),
+  rosterDay: (estateId: string, teamCode: string, date: string) => ({ pk: `ESTATE#${estateId}`, sk: `ROSTER#${teamCode}#${date}` }),
+  counter: (estateId: string, name: string) => ({ pk: `ESTATE#${estateId}`, sk: `COUNTER#${name}` }),
+  ticket: (estateId: string, ticketId: string) => ({ pk: `TICKET#${estateId}#${ticketId}`, sk: 'TICKET' }),
+  ticketStateIndex: (estateId: string, state: 'open' | 'closed', receivedAt: string, ticketId: string) => ({
+    gsi1pk: `TICKETS#${estateId}#${state}`,
+    gsi1sk: `${receivedAt}#${ticketId}`,
+  }),
+  ticketOwnerIndex: (estateId: string, ownerId: string, receivedAt: string, ticketId: string) => ({
+    gsi2pk: `TICKETOWNER#${estateId}#${ownerId}`,
+    gsi2sk: `${receivedAt}#${ticketId}`,
+  }),
+  ticketLog: (estateId: string, ticketId: string, logId: string) => ({ pk: `TICKET#${estateId}#${ticketId}`, sk: `LOG#${logId}` }),
+  slaBreach: (estateId: string, ticketId: string, breachKey: string) => ({
+    pk: `TICKET#${estateId}#${ticketId}`,
+    sk: `SLA#${breachKey}`,
+  }),
+  complaintRecord: (estateId: string, ticketId: string) => ({ pk: `TICKET#${estateId}#${ticketId}`, sk: 'COMPLAINT' }),
+  followUp: (estateId: string, ticketId: string, id: string) => ({ pk: `TICKET#${estateId}#${ticketId}`, sk: `FOLLOWUP#${id}` }),
+  shiftHandover: (estateId: string, date: string, id: string) => ({ pk: `SHIFTLOG#${estateId}#${date}`, sk: `HANDOVER#${id}` }),
+  paidOrder: (estateId: string, number: number) => ({
+    pk: `PAIDORDER#${estateId}#${String(number).padStart(8, '0')}`,
+    sk: 'ORDER',
+  }),
+  paidOrderIndex: (estateId: string, number: number) => ({
+    gsi1pk: `ESTATE#${estateId}#PAIDORDERS`,
+    gsi1sk: String(number).padStart(8, '0'),
+  }),
+  materialDraw: (estateId: string, number: number, id: string) => ({
+    pk: `PAIDORDER#${estateId}#${String(number).padStart(8, '0')}`,
+    sk: `MATERIAL#${id}`,
+  }),
+  agreement: (estateId: string, id: string) => ({ pk: `AGREEMENT#${estateId}#${id}`, sk: 'AGREEMENT' }),
+  agreementIndex: (estateId: string, unitCode: string, id: string) => ({
+    gsi1pk: `ESTATE#${estateId}#AGREEMENTS`,
+    gsi1sk: `${unitCode}#${id}`,
+  }),
   feeItem: (estateId: string, code: string, effectiveFrom: string) => ({
     pk: `ESTATE#${estateId}`,
     sk: `FEEITEM#${code}#${effectiveFrom}`,
@@ -84,6 +141,20 @@ export const keys = {
     sk: `ENTRY#${entryId}`,
   }),
   dayBookClose: (estateId: string, date: string) => ({ pk: `DAYBOOK#${estateId}#${date}`, sk: 'CLOSE' }),
+  // check-in / handover (入伙办理)
+  checkinCase: (estateId: string, unitCode: string, caseId: string) => ({ pk: `CHECKIN#${estateId}#${unitCode}`, sk: `CASE#${caseId}` }),
+  openCaseIndex: (estateId: string, caseId: string) => ({ gsi1pk: `ESTATE#${estateId}#CHECKIN#open`, gsi1sk: caseId }),
+  checkinActive: (estateId: string, unitCode: string) => ({ pk: `CHECKIN#${estateId}#${unitCode}`, sk: 'ACTIVE' }),
+  defect: (estateId: string, unitCode: string, defectId: string) => ({ pk: `CHECKIN#${estateId}#${unitCode}`, sk: `DEFECT#${defectId}` }),
+  meterReading: (estateId: string, unitCode: string, date: string, meter: string) => ({
+    pk: `METERS#${estateId}#${unitCode}`,
+    sk: `READING#${date}#${meter}`,
+  }),
+  ownerHistory: (estateId: string, unitCode: string, effectiveDate: string, id: string) => ({
+    pk: `UNIT#${estateId}#${unitCode}`,
+    sk: `OWNER#${effectiveDate}#${id}`,
+  }),
+  parkingAgreement: (estateId: string, unitCode: string, bayNo: string) => ({ pk: `UNIT#${estateId}#${unitCode}`, sk: `PARKING#${bayNo}` }),
 } as const;
 
 /** Attributes that are keys, stripped before a record leaves the store. */
@@ -219,6 +290,106 @@ export const access = {
       undefined,
     ),
 
+  /** How does the estate route tickets, and what are its SLA targets and escalation contacts? */
+  getTicketSettings: (store: Store, estateId: string) => getItem(store, keys.ticketSettings(estateId)),
+
+  /** Which team is this (lead and members)? */
+  getTeam: (store: Store, estateId: string, teamCode: string) => getItem(store, keys.team(estateId, teamCode)),
+
+  /** Which teams does the estate have? */
+  listTeams: (store: Store, estateId: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `ESTATE#${estateId}`, ':sk': 'TEAM#' },
+    }),
+
+  /** Who of the team is on duty on this date (the day's roster)? */
+  getRosterDay: (store: Store, estateId: string, teamCode: string, date: string) =>
+    getItem(store, keys.rosterDay(estateId, teamCode, date)),
+
+  /** Where is this number sequence (next ticket / paid-service order number)? */
+  getCounter: (store: Store, estateId: string, name: string) => getItem(store, keys.counter(estateId, name)),
+
+  /** Which ticket is this? */
+  getTicket: (store: Store, estateId: string, ticketId: string) => getItem(store, keys.ticket(estateId, ticketId)),
+
+  /** The ticket with everything in its collection: log, follow-ups, complaint record, SLA marks, audit. */
+  getTicketCollection: (store: Store, estateId: string, ticketId: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.ticket(estateId, ticketId).pk },
+    }),
+
+  /** Which tickets of the estate are unclosed (or closed), oldest first? */
+  listTicketsByState: (
+    store: Store,
+    estateId: string,
+    state: 'open' | 'closed',
+    options: { limit?: number; cursor?: string } = {},
+  ) =>
+    queryPage(
+      store,
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `TICKETS#${estateId}#${state}` },
+        Limit: options.limit ?? 100,
+      },
+      options.cursor,
+    ),
+
+  /** Every unclosed ticket of the estate (stock-take, SLA sweep). */
+  listOpenTickets: (store: Store, estateId: string) =>
+    queryAll(store, {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `TICKETS#${estateId}#open` },
+    }),
+
+  /** Which unclosed tickets is this staff member the first-contact owner of (shift handover)? */
+  listOwnerOpenTickets: (store: Store, estateId: string, ownerId: string) =>
+    queryAll(store, {
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `TICKETOWNER#${estateId}#${ownerId}` },
+    }),
+
+  /** The shift-handover records (交接班记录) of a business date. */
+  listShiftHandovers: (store: Store, estateId: string, date: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `SHIFTLOG#${estateId}#${date}`, ':sk': 'HANDOVER#' },
+    }),
+
+  /** A paid-service order with its material draws. */
+  getPaidOrderCollection: (store: Store, estateId: string, number: number) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.paidOrder(estateId, number).pk },
+    }),
+
+  /** The estate's paid-service orders, newest number first. */
+  listPaidOrders: (store: Store, estateId: string, limit = 100) =>
+    queryPage(
+      store,
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ESTATE#${estateId}#PAIDORDERS` },
+        ScanIndexForward: false,
+        Limit: limit,
+      },
+      undefined,
+    ),
+
+  /** The estate's long-term special-service agreements, by unit. */
+  listAgreements: (store: Store, estateId: string) =>
+    queryAll(store, {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ESTATE#${estateId}#AGREEMENTS` },
+    }),
+
   /** Which rates has the estate's fee schedule had for each item, in effective-date order? */
   listFeeItems: (store: Store, estateId: string) =>
     queryAll(store, {
@@ -289,6 +460,35 @@ export const access = {
     queryAll(store, {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
       ExpressionAttributeValues: { ':pk': `BOOK#${estateId}#${bookId}`, ':sk': 'VOUCHER#' },
+    }),
+
+  /** The unit's check-in cases, defects and open-case marker (one query). */
+  listCheckin: (store: Store, estateId: string, unitCode: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `CHECKIN#${estateId}#${unitCode}` },
+    }),
+
+  /** Which check-in cases of the estate are still open? */
+  listOpenCases: (store: Store, estateId: string) =>
+    queryAll(store, {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ESTATE#${estateId}#CHECKIN#open` },
+    }),
+
+  /** The unit's meter readings, oldest first (the first are the opening readings at inspection). */
+  listMeterReadings: (store: Store, estateId: string, unitCode: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `METERS#${estateId}#${unitCode}` },
+    }),
+
+  /** Who owned the unit before, and until when? */
+  listOwnerHistory: (store: Store, estateId: string, unitCode: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `UNIT#${estateId}#${unitCode}`, ':sk': 'OWNER#' },
     }),
 
   /** The day's copying entries and whether the day is closed. */

@@ -87,6 +87,8 @@ export interface UnitRecord {
   status: UnitStatus;
   statusSince: string;
   household?: HouseholdRecord | undefined;
+  /** The day the keys were taken (交房), set by the check-in command. */
+  receivedOn?: string | undefined;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -133,6 +135,7 @@ export const unitView = (unit: UnitRecord) => ({
   statusLabel: UNIT_STATUS_LABELS[unit.status],
   statusSince: unit.statusSince,
   ...(unit.household ? { household: maskHousehold(unit.household) } : {}),
+  ...(unit.receivedOn ? { receivedOn: unit.receivedOn } : {}),
   version: unit.version,
   createdAt: unit.createdAt,
   updatedAt: unit.updatedAt,

@@ -175,6 +175,7 @@ export const UnitView = z.object({
   statusLabel: z.string(),
   statusSince: z.string(),
   household: HouseholdView.optional(),
+  receivedOn: z.string().optional().describe('交房日期'),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
