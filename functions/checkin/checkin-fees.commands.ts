@@ -2,8 +2,21 @@ import type { z } from 'zod';
 import { newId } from '../core/ids';
 import { fenToCapitals, formatFen } from '../core/money';
 import { planCharges } from '../fees/charges.domain';
-import { chargeInputMissing, feeItemUnknown, noRateForPeriod, periodTooFarAhead } from '../fees/fees.errors';
-import { accountWrite, entryWrite, ledgerAudit, ledgerOutbox, readAccount, readFeeVersions, today } from '../fees/fees.store';
+import { feeItemUnknown } from '../fees/fees.errors';
+import {
+  accountWrite,
+  chargeEntry,
+  chargesOrThrow,
+  creditAppliedEntry,
+  entryWrite,
+  type LedgerEntry,
+  ledgerAudit,
+  ledgerOutbox,
+  openChargeOf,
+  readAccount,
+  readFeeVersions,
+  today,
+} from '../fees/fees.store';
 import { type Account, addCredit, allocatePayment, applyCharges, applyPayment, type OpenCharge } from '../fees/ledger.domain';
 import { issueVoucherWrites } from '../fees/vouchers.commands';
 import type { VoucherLine } from '../fees/vouchers.domain';
@@ -18,43 +31,7 @@ import { paymentMismatch, voucherRequired } from './checkin.errors';
 import type { CollectFeesBody, ServicesBody } from './checkin.schema';
 
 type Where = { estateId: string; unitCode: string; caseId: string };
-type Entry = Record<string, unknown> & { entryId: string };
-
-const chargesOrThrow = (result: ReturnType<typeof planCharges>, itemCode: string) => {
-  if (Array.isArray(result)) return result;
-  if (result.problem === 'missing') throw chargeInputMissing(result.what);
-  if (result.problem === 'no_rate') throw noRateForPeriod(itemCode, result.date);
-  if (result.problem === 'too_far_ahead') throw periodTooFarAhead(result.label, result.limit);
-  throw chargeInputMissing('大于0的金额');
-};
-
-const chargeEntry = (ctx: CommandContext, charge: ReturnType<typeof chargesOrThrow>[number], caseId: string): Entry => {
-  const entryId = newId(ctx.now);
-  return {
-    entryId,
-    entryKind: 'charge',
-    chargeId: entryId,
-    ...charge,
-    period: charge.period.label,
-    periodFrom: charge.period.from,
-    periodTo: charge.period.to,
-    balanceEffectFen: charge.amountFen,
-    caseId,
-    postedAt: ctx.now.toISOString(),
-    postedBy: { id: ctx.actor.id, name: ctx.actor.name },
-  };
-};
-
-const asOpen = (entry: Entry): OpenCharge => ({
-  chargeId: String(entry.chargeId),
-  itemCode: String(entry.itemCode),
-  itemName: String(entry.itemName),
-  category: entry.category as OpenCharge['category'],
-  period: String(entry.period),
-  amountFen: Number(entry.amountFen),
-  outstandingFen: Number(entry.amountFen),
-  dueDate: String(entry.dueDate),
-});
+type Entry = LedgerEntry;
 
 /**
  * Fee collection (收取物业费用) in one transaction: the first property fee (3 months by default) and the
@@ -81,7 +58,7 @@ export const collectFees = (store: Store, ctx: CommandContext, where: Where, inp
       ),
       input.propertyFeeItem,
     );
-    const entries: Entry[] = feeCharges.map((charge) => chargeEntry(ctx, charge, c.caseId));
+    const entries: Entry[] = feeCharges.map((charge) => chargeEntry(ctx, charge, { caseId: c.caseId }));
     if (input.prepayment) {
       const prepayVersions = versions.get(input.prepayment.itemCode);
       if (!prepayVersions) throw feeItemUnknown(input.prepayment.itemCode);
@@ -94,7 +71,7 @@ export const collectFees = (store: Store, ctx: CommandContext, where: Where, inp
         ),
         input.prepayment.itemCode,
       );
-      entries.push(...prepay.map((charge) => chargeEntry(ctx, charge, c.caseId)));
+      entries.push(...prepay.map((charge) => chargeEntry(ctx, charge, { caseId: c.caseId })));
     }
     const propertyFeeFen = feeCharges.reduce((sum, charge) => sum + charge.amountFen, 0);
     const prepaymentFen = entries.slice(feeCharges.length).reduce((sum, e) => sum + Number(e.amountFen), 0);
@@ -106,7 +83,7 @@ export const collectFees = (store: Store, ctx: CommandContext, where: Where, inp
     });
 
     // Charges first, then the credits (discount, compensation) that offset them.
-    let state: Account = applyCharges(account, entries.map(asOpen)).account;
+    let state: Account = applyCharges(account, entries.map(openChargeOf)).account;
     const creditEntries: Entry[] = [];
     const credit = (kind: string, amountFen: number, reason: string) => {
       if (amountFen <= 0) return;
@@ -123,18 +100,8 @@ export const collectFees = (store: Store, ctx: CommandContext, where: Where, inp
         postedAt: ctx.now.toISOString(),
         postedBy: { id: ctx.actor.id, name: ctx.actor.name },
       });
-      if (applied.creditApplied.length > 0) {
-        creditEntries.push({
-          entryId: newId(ctx.now),
-          entryKind: 'credit_applied',
-          allocations: applied.creditApplied,
-          amountFen: applied.creditApplied.reduce((sum, a) => sum + a.amountFen, 0),
-          caseId: c.caseId,
-          balanceEffectFen: 0,
-          postedAt: ctx.now.toISOString(),
-          postedBy: { id: ctx.actor.id, name: ctx.actor.name },
-        });
-      }
+      if (applied.creditApplied.length > 0)
+        creditEntries.push(creditAppliedEntry(ctx, applied.creditApplied, { caseId: c.caseId }));
     };
     credit('discount', plan.discountFen, `物业费优惠协议 ${c.discount?.agreementNo ?? ''}`.trim());
     credit(
@@ -249,21 +216,12 @@ export const recordServices = (store: Store, ctx: CommandContext, where: Where, 
         parking.itemCode,
       );
       const { account, exists } = await readAccount(store, c.estateId, c.unitCode);
-      ledger.entries = charges.map((charge) => chargeEntry(ctx, charge, c.caseId));
-      const applied = applyCharges(account, ledger.entries.map(asOpen));
+      ledger.entries = charges.map((charge) => chargeEntry(ctx, charge, { caseId: c.caseId }));
+      const applied = applyCharges(account, ledger.entries.map(openChargeOf));
       ledger.before = account;
       ledger.after = applied.account;
-      if (applied.creditApplied.length > 0) {
-        ledger.entries.push({
-          entryId: newId(ctx.now),
-          entryKind: 'credit_applied',
-          allocations: applied.creditApplied,
-          amountFen: applied.creditApplied.reduce((sum, a) => sum + a.amountFen, 0),
-          balanceEffectFen: 0,
-          postedAt: ctx.now.toISOString(),
-          postedBy: { id: ctx.actor.id, name: ctx.actor.name },
-        });
-      }
+      if (applied.creditApplied.length > 0)
+        ledger.entries.push(creditAppliedEntry(ctx, applied.creditApplied, { caseId: c.caseId }));
       writes.push(
         {
           item: {

@@ -83,6 +83,18 @@ export const caseOutbox = (c: CheckinCase, defects: Defect[]): OutboxMessage => 
   payload: caseView(c, defects),
 });
 
+/** A transfer waits until the previous owner owes nothing; the refusal lists what is owed. */
+const assertNoArrears = async (store: Store, estateId: string, unitCode: string) => {
+  const { account } = await readAccount(store, estateId, unitCode);
+  if (account.owedFen === 0) return;
+  const lines = settlementOrder(account).map((o) => ({
+    itemName: o.itemName,
+    period: o.period,
+    outstandingFen: o.outstandingFen,
+  }));
+  throw transferBlockedByArrears(lines, account.owedFen);
+};
+
 /** Step guard: the case is open and the step may be completed now. */
 export const guardStep = (c: CheckinCase, step: StepName) => {
   if (c.status !== 'open') throw caseClosed(c.caseId);
@@ -258,15 +270,7 @@ export const completeStep = (
       };
     }
     if (step === 'settlement') {
-      const { account } = await readAccount(store, c.estateId, c.unitCode);
-      if (account.owedFen > 0) {
-        const lines = settlementOrder(account).map((o) => ({
-          itemName: o.itemName,
-          period: o.period,
-          outstandingFen: o.outstandingFen,
-        }));
-        throw transferBlockedByArrears(lines, account.owedFen);
-      }
+      await assertNoArrears(store, c.estateId, c.unitCode);
     }
     if (step === 'archive') {
       next = { ...next, status: 'archived' };
@@ -436,15 +440,7 @@ export const closeDefect = (
 export const completeTransfer = (store: Store, ctx: CommandContext, where: Where, input: z.output<typeof TransferBody>) =>
   changeCase(store, ctx, 'checkin.completeTransfer', where, input, async (c) => {
     guardStep(c, 'transfer');
-    const { account } = await readAccount(store, c.estateId, c.unitCode);
-    if (account.owedFen > 0) {
-      const lines = settlementOrder(account).map((o) => ({
-        itemName: o.itemName,
-        period: o.period,
-        outstandingFen: o.outstandingFen,
-      }));
-      throw transferBlockedByArrears(lines, account.owedFen);
-    }
+    await assertNoArrears(store, c.estateId, c.unitCode);
     const unit = await readUnit(store, c.estateId, c.unitCode);
     if (!canTransition(unit.status, unit.status, 'checkin.transferOwnership')) throw unitNotReceived(c.unitCode);
     const household = normaliseHousehold(input.household as HouseholdRecord);

@@ -2,7 +2,7 @@ import { newId } from '../core/ids';
 import type { Store } from '../store/client';
 import { type CommandContext, runCommand } from '../store/commit';
 import { access, keys, stripKeys } from '../store/keys';
-import { estateNotFound } from '../units/units.errors';
+import { estateMustExist } from '../units/units.commands';
 import { chargeAmount, versionOn } from './fee-schedule.domain';
 import { dayClosed, dayEmpty, feeItemUnknown, noRateForPeriod } from './fees.errors';
 import { readFeeVersions } from './fees.store';
@@ -49,16 +49,7 @@ export const addDayBookEntry = (
           },
           onConditionFailed: () => dayClosed(date),
         },
-        {
-          item: {
-            ConditionCheck: {
-              TableName: store.tableName,
-              Key: keys.estate(estateId),
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          },
-          onConditionFailed: () => estateNotFound(estateId),
-        },
+        estateMustExist(store, estateId),
         {
           item: {
             Put: {

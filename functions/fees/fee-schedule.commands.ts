@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Store } from '../store/client';
 import { type CommandContext, runCommand } from '../store/commit';
 import { access, keys, stripKeys } from '../store/keys';
-import { estateNotFound } from '../units/units.errors';
+import { estateMustExist } from '../units/units.commands';
 import type { FeeItemVersion } from './fee-schedule.domain';
 import { feeVersionExists } from './fees.errors';
 import type { FeeSettingsBody, PutFeeItemBody } from './fees.schema';
@@ -37,16 +37,7 @@ export const putFeeItemVersion = (
     const key = keys.feeItem(estateId, code, input.effectiveFrom);
     return {
       writes: [
-        {
-          item: {
-            ConditionCheck: {
-              TableName: store.tableName,
-              Key: keys.estate(estateId),
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          },
-          onConditionFailed: () => estateNotFound(estateId),
-        },
+        estateMustExist(store, estateId),
         {
           item: {
             Put: {
@@ -96,16 +87,7 @@ export const putFeeSettings = (store: Store, ctx: CommandContext, estateId: stri
       const next = { lateFee: input.lateFee, version: current.version + 1 };
       return {
         writes: [
-          {
-            item: {
-              ConditionCheck: {
-                TableName: store.tableName,
-                Key: keys.estate(estateId),
-                ConditionExpression: 'attribute_exists(pk)',
-              },
-            },
-            onConditionFailed: () => estateNotFound(estateId),
-          },
+          estateMustExist(store, estateId),
           {
             item: {
               Put: {

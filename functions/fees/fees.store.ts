@@ -1,11 +1,14 @@
 import { businessDate } from '../core/dates';
 import { VersionConflictError } from '../core/errors';
+import { newId } from '../core/ids';
 import { formatFen } from '../core/money';
 import type { Store } from '../store/client';
-import type { AuditChange, OutboxMessage, PlannedWrite } from '../store/commit';
+import type { AuditChange, CommandContext, OutboxMessage, PlannedWrite } from '../store/commit';
 import { access, keys, stripKeys } from '../store/keys';
+import type { planCharges } from './charges.domain';
 import type { FeeItemVersion } from './fee-schedule.domain';
-import { bookNotFound } from './fees.errors';
+import { bookNotFound, chargeInputMissing, noRateForPeriod, periodTooFarAhead } from './fees.errors';
+import type { OpenCharge } from './ledger.domain';
 import { type Account, balanceOf, emptyAccount } from './ledger.domain';
 import type { VoucherBook } from './vouchers.domain';
 
@@ -108,4 +111,66 @@ export const ledgerOutbox = (account: Account, entries: unknown[]): OutboxMessag
   entityType: 'ledger',
   entityId: `${account.estateId}/${account.unitCode}`,
   payload: { account: accountView(account), entries },
+});
+
+export type LedgerEntry = Record<string, unknown> & { entryId: string };
+export type PlannedChargeList = Extract<ReturnType<typeof planCharges>, unknown[]>;
+
+/** The planned charges, or the clear error for why there are none. */
+export const chargesOrThrow = (result: ReturnType<typeof planCharges>, itemCode: string): PlannedChargeList => {
+  if (Array.isArray(result)) return result;
+  if (result.problem === 'missing') throw chargeInputMissing(result.what);
+  if (result.problem === 'no_rate') throw noRateForPeriod(itemCode, result.date);
+  if (result.problem === 'too_far_ahead') throw periodTooFarAhead(result.label, result.limit);
+  throw chargeInputMissing('大于0的金额');
+};
+
+/** A charge entry for the ledger (its entry id is its charge id). */
+export const chargeEntry = (
+  ctx: CommandContext,
+  charge: PlannedChargeList[number],
+  extra: Record<string, unknown> = {},
+): LedgerEntry => {
+  const entryId = newId(ctx.now);
+  return {
+    entryId,
+    entryKind: 'charge',
+    chargeId: entryId,
+    ...charge,
+    period: charge.period.label,
+    periodFrom: charge.period.from,
+    periodTo: charge.period.to,
+    balanceEffectFen: charge.amountFen,
+    ...extra,
+    postedAt: ctx.now.toISOString(),
+    postedBy: { id: ctx.actor.id, name: ctx.actor.name },
+  };
+};
+
+/** A charge entry as an open charge of the account. */
+export const openChargeOf = (entry: LedgerEntry): OpenCharge => ({
+  chargeId: String(entry.chargeId),
+  itemCode: String(entry.itemCode),
+  itemName: String(entry.itemName),
+  category: entry.category as OpenCharge['category'],
+  period: String(entry.period),
+  amountFen: Number(entry.amountFen),
+  outstandingFen: Number(entry.amountFen),
+  dueDate: String(entry.dueDate),
+});
+
+/** The entry that shows credit being applied to charges. */
+export const creditAppliedEntry = (
+  ctx: CommandContext,
+  allocations: Array<{ chargeId: string; amountFen: number }>,
+  extra: Record<string, unknown> = {},
+): LedgerEntry => ({
+  entryId: newId(ctx.now),
+  entryKind: 'credit_applied',
+  allocations,
+  amountFen: allocations.reduce((sum, a) => sum + a.amountFen, 0),
+  balanceEffectFen: 0,
+  ...extra,
+  postedAt: ctx.now.toISOString(),
+  postedBy: { id: ctx.actor.id, name: ctx.actor.name },
 });

@@ -6,14 +6,18 @@ import { type CommandContext, type CommandPlan, runCommand } from '../store/comm
 import { access, stripKeys } from '../store/keys';
 import { readUnit } from '../units/units.commands';
 import { planCharges } from './charges.domain';
-import { chargeInputMissing, chargeNotOpen, feeItemUnknown, noRateForPeriod, periodTooFarAhead } from './fees.errors';
+import { chargeNotOpen, feeItemUnknown } from './fees.errors';
 import type { PostChargesBody, PostPaymentBody } from './fees.schema';
 import {
   accountView,
   accountWrite,
+  chargeEntry,
+  chargesOrThrow,
+  creditAppliedEntry,
   entryWrite,
   ledgerAudit,
   ledgerOutbox,
+  openChargeOf,
   readAccount,
   readFeeVersions,
   today,
@@ -40,52 +44,13 @@ export const postCharges = (store: Store, ctx: CommandContext, estateId: string,
       const unit = await readUnit(store, estateId, unitCode);
       const versions = (await readFeeVersions(store, estateId)).get(input.itemCode);
       if (!versions) throw feeItemUnknown(input.itemCode);
-      const planned = planCharges(versions, unit, input, today(ctx.now));
-      if (!Array.isArray(planned)) {
-        if (planned.problem === 'missing') throw chargeInputMissing(planned.what);
-        if (planned.problem === 'no_rate') throw noRateForPeriod(input.itemCode, planned.date);
-        if (planned.problem === 'too_far_ahead') throw periodTooFarAhead(planned.label, planned.limit);
-        throw chargeInputMissing('大于0的金额');
-      }
+      const planned = chargesOrThrow(planCharges(versions, unit, input, today(ctx.now)), input.itemCode);
       const { account, exists } = await readAccount(store, estateId, unitCode);
-      const entries = planned.map((charge) => {
-        const entryId = newId(ctx.now);
-        return {
-          entryId,
-          entryKind: 'charge',
-          chargeId: entryId,
-          ...charge,
-          period: charge.period.label,
-          periodFrom: charge.period.from,
-          periodTo: charge.period.to,
-          balanceEffectFen: charge.amountFen,
-          postedAt: ctx.now.toISOString(),
-          postedBy: { id: ctx.actor.id, name: ctx.actor.name },
-        };
-      });
-      const open: OpenCharge[] = entries.map((entry) => ({
-        chargeId: entry.chargeId,
-        itemCode: entry.itemCode,
-        itemName: entry.itemName,
-        category: entry.category,
-        period: entry.period,
-        amountFen: entry.amountFen,
-        outstandingFen: entry.amountFen,
-        dueDate: entry.dueDate,
-      }));
+      const entries = planned.map((charge) => chargeEntry(ctx, charge));
+      const open: OpenCharge[] = entries.map(openChargeOf);
       const { account: next, creditApplied } = applyCharges(account, open);
       const allEntries: Array<Record<string, unknown> & { entryId: string }> = [...entries];
-      if (creditApplied.length > 0) {
-        allEntries.push({
-          entryId: newId(ctx.now),
-          entryKind: 'credit_applied',
-          allocations: creditApplied,
-          amountFen: creditApplied.reduce((sum, a) => sum + a.amountFen, 0),
-          balanceEffectFen: 0,
-          postedAt: ctx.now.toISOString(),
-          postedBy: { id: ctx.actor.id, name: ctx.actor.name },
-        });
-      }
+      if (creditApplied.length > 0) allEntries.push(creditAppliedEntry(ctx, creditApplied));
       return {
         writes: [
           ...allEntries.map((entry) => entryWrite(store, estateId, unitCode, entry)),
@@ -93,7 +58,7 @@ export const postCharges = (store: Store, ctx: CommandContext, estateId: string,
         ],
         audit: [
           ledgerAudit(next, 'charge', account, next, {
-            items: entries.map((e) => `${e.itemName} ${e.period} ${formatFen(e.amountFen)}`),
+            items: entries.map((e) => `${String(e.itemName)} ${String(e.period)} ${formatFen(Number(e.amountFen))}`),
           }),
         ],
         outbox: [ledgerOutbox(next, allEntries)],

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { newId } from '../core/ids';
 import { formatFen } from '../core/money';
 import type { Store } from '../store/client';
-import { type CommandContext, runCommand } from '../store/commit';
+import { type CommandContext, type PlannedWrite, runCommand } from '../store/commit';
 import { access, keys, stripKeys } from '../store/keys';
 import { readUnit } from '../units/units.commands';
 import { insufficientCredit, insufficientHeld, refundDecided, refundNotFound } from './fees.errors';
@@ -64,6 +64,38 @@ export const requestRefund = (store: Store, ctx: CommandContext, estateId: strin
     };
   });
 
+/**
+ * A decision is written once (a second one is refused) and takes the request off the pending list by
+ * removing its index attributes; the request itself is otherwise unchanged.
+ */
+const decisionWrites = (
+  store: Store,
+  estateId: string,
+  unitCode: string,
+  refundId: string,
+  decided: Record<string, unknown>,
+): PlannedWrite[] => [
+  {
+    item: {
+      Put: {
+        TableName: store.tableName,
+        Item: { ...keys.refundDecision(estateId, unitCode, refundId), type: 'refundDecision', ...decided },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    onConditionFailed: () => refundDecided(refundId),
+  },
+  {
+    item: {
+      Update: {
+        TableName: store.tableName,
+        Key: keys.refund(estateId, unitCode, refundId),
+        UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+      },
+    },
+  },
+];
+
 const readRefund = async (store: Store, estateId: string, unitCode: string, refundId: string) => {
   const items = await access.listRefunds(store, estateId, unitCode);
   const request = items.find((item) => item.sk === `REFUND#${refundId}`);
@@ -116,26 +148,7 @@ export const approveRefund = (
       };
       return {
         writes: [
-          {
-            item: {
-              Put: {
-                TableName: store.tableName,
-                Item: { ...keys.refundDecision(estateId, unitCode, refundId), type: 'refundDecision', ...decided },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            onConditionFailed: () => refundDecided(refundId),
-          },
-          {
-            // The request leaves the pending list (its index attributes go); the request itself is unchanged.
-            item: {
-              Update: {
-                TableName: store.tableName,
-                Key: keys.refund(estateId, unitCode, refundId),
-                UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
-              },
-            },
-          },
+          ...decisionWrites(store, estateId, unitCode, refundId, decided),
           entryWrite(store, estateId, unitCode, entry),
           accountWrite(store, next, account.version, exists, ctx.now),
         ],
@@ -169,27 +182,7 @@ export const rejectRefund = (
       decidedBy: { id: ctx.actor.id, name: ctx.actor.name },
     };
     return {
-      writes: [
-        {
-          item: {
-            Put: {
-              TableName: store.tableName,
-              Item: { ...keys.refundDecision(estateId, unitCode, refundId), type: 'refundDecision', ...decided },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          onConditionFailed: () => refundDecided(refundId),
-        },
-        {
-          item: {
-            Update: {
-              TableName: store.tableName,
-              Key: keys.refund(estateId, unitCode, refundId),
-              UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
-            },
-          },
-        },
-      ],
+      writes: [...decisionWrites(store, estateId, unitCode, refundId, decided)],
       audit: [
         {
           entityType: 'refund',

@@ -3,6 +3,7 @@ import { newId } from '../core/ids';
 import type { Store } from '../store/client';
 import { type AuditChange, type CommandContext, type OutboxMessage, type PlannedWrite, runCommand } from '../store/commit';
 import { access, keys, stripKeys } from '../store/keys';
+import { estateMustExist } from '../units/units.commands';
 import {
   bookClosed,
   bookExhausted,
@@ -197,16 +198,7 @@ export const createBook = (
     };
     return {
       writes: [
-        {
-          item: {
-            ConditionCheck: {
-              TableName: store.tableName,
-              Key: keys.estate(estateId),
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          },
-          onConditionFailed: () => new VersionConflictError(`小区 ${estateId} 不存在`),
-        },
+        estateMustExist(store, estateId),
         {
           item: {
             Put: {

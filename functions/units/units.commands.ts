@@ -1,6 +1,6 @@
 import { VersionConflictError } from '../core/errors';
 import type { Store } from '../store/client';
-import { type CommandContext, type CommandPlan, runCommand } from '../store/commit';
+import { type CommandContext, type CommandPlan, type PlannedWrite, runCommand } from '../store/commit';
 import { access, keys, stripKeys } from '../store/keys';
 import {
   applyUnitChanges,
@@ -23,6 +23,14 @@ const unitItem = (unit: UnitRecord) => ({
   ...keys.unitIndex(unit.estateId, unit.buildingCode, unit.code),
   type: 'unit',
   ...unit,
+});
+
+/** A transaction item that fails the command with ESTATE_NOT_FOUND unless the estate exists. */
+export const estateMustExist = (store: Store, estateId: string): PlannedWrite => ({
+  item: {
+    ConditionCheck: { TableName: store.tableName, Key: keys.estate(estateId), ConditionExpression: 'attribute_exists(pk)' },
+  },
+  onConditionFailed: () => estateNotFound(estateId),
 });
 
 export const readEstate = async (store: Store, estateId: string): Promise<EstateRecord> => {
@@ -74,16 +82,7 @@ export const createBuilding = (store: Store, ctx: CommandContext, estateId: stri
     const building: BuildingRecord = { estateId, ...input };
     return {
       writes: [
-        {
-          item: {
-            ConditionCheck: {
-              TableName: store.tableName,
-              Key: keys.estate(estateId),
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          },
-          onConditionFailed: () => estateNotFound(estateId),
-        },
+        estateMustExist(store, estateId),
         {
           item: {
             Put: {
