@@ -30,7 +30,7 @@ import type { Voucher, VoucherLine } from './vouchers.domain';
  * Posting to a unit's ledger: charges, payments (with their voucher), and the account they add up to,
  * each in one transaction with its audit and outbox entries. Entries are never changed afterwards.
  */
-const RETRIES = 60; // concurrent postings on one unit re-plan on the account's version check
+const RETRIES = 150; // concurrent postings on one unit re-plan on the account's version check
 
 type ChargesInput = z.output<typeof PostChargesBody>;
 

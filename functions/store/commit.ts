@@ -121,7 +121,7 @@ export const runCommand = async <R>(
         if (stored) return replayOrRefuse<R>(stored, hash);
       }
       if (error instanceof VersionConflictError && attempt < retries) {
-        await sleep(5 + Math.random() * 20 * (attempt + 1));
+        await sleep(5 + Math.random() * Math.min(250, 20 * (attempt + 1)));
         continue;
       }
       throw error;

@@ -62,7 +62,9 @@ describe('ledger.commands', () => {
     expect(paid.result.account.open.map((c) => c.period)).toEqual(['2026-12']);
   });
 
-  it('posts every distinct payment of 50 concurrent ones once, with voucher numbers 1..N and no gap', async () => {
+  it('posts every distinct payment of 50 concurrent ones once, with voucher numbers 1..N and no gap', {
+    timeout: 240_000,
+  }, async () => {
     // Prepare: 40 distinct payments; 10 of them sent twice with the same idempotency key
     const store = await seedFees('fees-concurrent');
     await postCharges(store, context('front_desk'), 'lhy', '3-2-1501', charge({ month: '2026-12', months: 12 }));
