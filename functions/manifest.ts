@@ -3,6 +3,7 @@ import { checkinRoutes } from './checkin/checkin.routes';
 import type { RouteSpec } from './core/route';
 import { feeRoutes } from './fees/fees.routes';
 import { systemRoutes } from './system/system.routes';
+import { ticketRoutes } from './tickets/tickets.routes';
 import { unitRoutes } from './units/units.routes';
 
 /**
@@ -78,6 +79,30 @@ export const manifest: readonly FunctionDefinition[] = [
     tableAccess: COMMAND,
     memoryMb: 1024,
     timeoutSeconds: 29,
+  },
+  {
+    name: 'tickets-api',
+    description: 'Tickets (信息传递/派单): routing, transitions, SLAs, handover, follow-up, paid-service orders',
+    entry: 'functions/tickets/tickets.handler.ts',
+    routes: ticketRoutes,
+    tableAccess: COMMAND,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'ticket-sla-sweep',
+    description: 'Escalates ticket SLA breaches and opens complaint records for complaints open past one working day',
+    entry: 'functions/tickets/sla-sweep.handler.ts',
+    schedules: [
+      {
+        id: 'ticket-sla-sweep',
+        description: '每15分钟检查未关闭工单的服务时限：超时上报客服负责人/部门负责人，投诉超一个工作日建立投诉处理记录',
+        expression: 'rate(15 minutes)',
+        timezone: 'Asia/Shanghai',
+      },
+    ],
+    tableAccess: COMMAND,
+    timeoutSeconds: 300,
   },
   {
     name: 'checkin-api',

@@ -66,7 +66,10 @@ export const keys = {
   calendarDay: (date: string) => ({ pk: 'CALENDAR', sk: `DAY#${date}` }),
   ticketSettings: (estateId: string) => ({ pk: `ESTATE#${estateId}`, sk: 'TICKETSETTINGS' }),
   team: (estateId: string, teamCode: string) => ({ pk: `ESTATE#${estateId}`, sk: `TEAM#${teamCode}` }),
-  rosterDay: (estateId: string, teamCode: string, date: string) => ({ pk: `ESTATE#${estateId}`, sk: `ROSTER#${teamCode}#${date}` }),
+  rosterDay: (estateId: string, teamCode: string, date: string) => ({
+    pk: `ESTATE#${estateId}`,
+    sk: `ROSTER#${teamCode}#${date}`,
+  }),
   counter: (estateId: string, name: string) => ({ pk: `ESTATE#${estateId}`, sk: `COUNTER#${name}` }),
   ticket: (estateId: string, ticketId: string) => ({ pk: `TICKET#${estateId}#${ticketId}`, sk: 'TICKET' }),
   ticketStateIndex: (estateId: string, state: 'open' | 'closed', receivedAt: string, ticketId: string) => ({
@@ -77,7 +80,10 @@ export const keys = {
     gsi2pk: `TICKETOWNER#${estateId}#${ownerId}`,
     gsi2sk: `${receivedAt}#${ticketId}`,
   }),
-  ticketLog: (estateId: string, ticketId: string, logId: string) => ({ pk: `TICKET#${estateId}#${ticketId}`, sk: `LOG#${logId}` }),
+  ticketLog: (estateId: string, ticketId: string, logId: string) => ({
+    pk: `TICKET#${estateId}#${ticketId}`,
+    sk: `LOG#${logId}`,
+  }),
   slaBreach: (estateId: string, ticketId: string, breachKey: string) => ({
     pk: `TICKET#${estateId}#${ticketId}`,
     sk: `SLA#${breachKey}`,
@@ -142,10 +148,16 @@ export const keys = {
   }),
   dayBookClose: (estateId: string, date: string) => ({ pk: `DAYBOOK#${estateId}#${date}`, sk: 'CLOSE' }),
   // check-in / handover (入伙办理)
-  checkinCase: (estateId: string, unitCode: string, caseId: string) => ({ pk: `CHECKIN#${estateId}#${unitCode}`, sk: `CASE#${caseId}` }),
+  checkinCase: (estateId: string, unitCode: string, caseId: string) => ({
+    pk: `CHECKIN#${estateId}#${unitCode}`,
+    sk: `CASE#${caseId}`,
+  }),
   openCaseIndex: (estateId: string, caseId: string) => ({ gsi1pk: `ESTATE#${estateId}#CHECKIN#open`, gsi1sk: caseId }),
   checkinActive: (estateId: string, unitCode: string) => ({ pk: `CHECKIN#${estateId}#${unitCode}`, sk: 'ACTIVE' }),
-  defect: (estateId: string, unitCode: string, defectId: string) => ({ pk: `CHECKIN#${estateId}#${unitCode}`, sk: `DEFECT#${defectId}` }),
+  defect: (estateId: string, unitCode: string, defectId: string) => ({
+    pk: `CHECKIN#${estateId}#${unitCode}`,
+    sk: `DEFECT#${defectId}`,
+  }),
   meterReading: (estateId: string, unitCode: string, date: string, meter: string) => ({
     pk: `METERS#${estateId}#${unitCode}`,
     sk: `READING#${date}#${meter}`,
@@ -154,7 +166,10 @@ export const keys = {
     pk: `UNIT#${estateId}#${unitCode}`,
     sk: `OWNER#${effectiveDate}#${id}`,
   }),
-  parkingAgreement: (estateId: string, unitCode: string, bayNo: string) => ({ pk: `UNIT#${estateId}#${unitCode}`, sk: `PARKING#${bayNo}` }),
+  parkingAgreement: (estateId: string, unitCode: string, bayNo: string) => ({
+    pk: `UNIT#${estateId}#${unitCode}`,
+    sk: `PARKING#${bayNo}`,
+  }),
 } as const;
 
 /** Attributes that are keys, stripped before a record leaves the store. */
