@@ -1,8 +1,9 @@
-import { VersionConflictError } from '../core/errors';
+import { type DeskError, VersionConflictError } from '../core/errors';
 import type { Store } from '../store/client';
 import { type CommandContext, type CommandPlan, type PlannedWrite, runCommand } from '../store/commit';
 import { access, keys, stripKeys } from '../store/keys';
 import {
+  applyEdits,
   applyUnitChanges,
   type BuildingRecord,
   changedFields,
@@ -13,8 +14,23 @@ import {
   type UnitRecord,
   unitView,
 } from './units.domain';
-import { buildingExists, estateExists, estateNotFound, unitExists, unitNotFound, unknownBuilding } from './units.errors';
-import type { CreateBuildingInput, CreateEstateInput, CreateUnitInput, UpdateUnitInput } from './units.schema';
+import {
+  buildingExists,
+  buildingNotFound,
+  estateExists,
+  estateNotFound,
+  unitExists,
+  unitNotFound,
+  unknownBuilding,
+} from './units.errors';
+import type {
+  CreateBuildingInput,
+  CreateEstateInput,
+  CreateUnitInput,
+  UpdateBuildingInput,
+  UpdateEstateInput,
+  UpdateUnitInput,
+} from './units.schema';
 
 /** Commands and reads of the unit registry. Every write goes through `runCommand`. */
 
@@ -48,7 +64,7 @@ export const readUnit = async (store: Store, estateId: string, unitCode: string)
 
 export const createEstate = (store: Store, ctx: CommandContext, input: CreateEstateInput) =>
   runCommand(store, ctx, { name: 'units.createEstate', request: input }, async () => {
-    const estate: EstateRecord = { ...input, createdAt: ctx.now.toISOString() };
+    const estate: EstateRecord = { ...input, createdAt: ctx.now.toISOString(), version: 1 };
     return {
       writes: [
         {
@@ -79,7 +95,7 @@ export const createEstate = (store: Store, ctx: CommandContext, input: CreateEst
 
 export const createBuilding = (store: Store, ctx: CommandContext, estateId: string, input: CreateBuildingInput) =>
   runCommand(store, ctx, { name: 'units.createBuilding', request: { estateId, ...input } }, async () => {
-    const building: BuildingRecord = { estateId, ...input };
+    const building: BuildingRecord = { estateId, ...input, version: 1 };
     return {
       writes: [
         estateMustExist(store, estateId),
@@ -261,3 +277,90 @@ export const upsertUnit = async (
   );
   return outcome.result;
 };
+
+/** A put over a record written by someone else since it was read is refused (records from before versions count as 1). */
+const versionedPut = (
+  store: Store,
+  item: Record<string, unknown>,
+  readVersion: number,
+  conflict: () => DeskError,
+): PlannedWrite => ({
+  item: {
+    Put: {
+      TableName: store.tableName,
+      Item: item,
+      ConditionExpression: readVersion === 1 ? 'attribute_not_exists(version) OR version = :v' : 'version = :v',
+      ExpressionAttributeValues: { ':v': readVersion },
+    },
+  },
+  onConditionFailed: conflict,
+});
+
+const staleVersion = (what: string, expected: number, current: number) =>
+  new VersionConflictError(`${what}已被他人修改，请刷新后重试`, { expectedVersion: expected, currentVersion: current });
+
+/** Edits an estate's name, address or phones; the caller names the version it read. */
+export const updateEstate = (store: Store, ctx: CommandContext, estateId: string, input: UpdateEstateInput) =>
+  runCommand(store, ctx, { name: 'units.updateEstate', request: { estateId, ...input } }, async () => {
+    const current = await readEstate(store, estateId);
+    const version = current.version ?? 1;
+    if (version !== input.expectedVersion) throw staleVersion('小区信息', input.expectedVersion, version);
+    const { expectedVersion: _v, ...edits } = input;
+    const next = applyEdits(current, edits);
+    return {
+      writes: [
+        versionedPut(store, { ...keys.estate(estateId), ...keys.estateIndex(estateId), type: 'estate', ...next }, version, () =>
+          staleVersion('小区信息', version, version + 1),
+        ),
+      ],
+      audit: [
+        {
+          entityType: 'estate',
+          entityId: estateId,
+          entityPk: keys.estate(estateId).pk,
+          action: 'update',
+          before: current,
+          after: next,
+        },
+      ],
+      outbox: [{ topic: 'estate.changed', entityType: 'estate', entityId: estateId, payload: next }],
+      result: next,
+    };
+  });
+
+/** Edits a building's name or number of floors; the caller names the version it read. */
+export const updateBuilding = (
+  store: Store,
+  ctx: CommandContext,
+  estateId: string,
+  buildingCode: string,
+  input: UpdateBuildingInput,
+) =>
+  runCommand(store, ctx, { name: 'units.updateBuilding', request: { estateId, buildingCode, ...input } }, async () => {
+    const item = await access.getBuilding(store, estateId, buildingCode);
+    if (!item) throw buildingNotFound(estateId, buildingCode);
+    const { type: _type, ...rest } = stripKeys(item);
+    const current = rest as unknown as BuildingRecord;
+    const version = current.version ?? 1;
+    if (version !== input.expectedVersion) throw staleVersion('楼栋信息', input.expectedVersion, version);
+    const { expectedVersion: _v, ...edits } = input;
+    const next = applyEdits(current, edits);
+    const key = keys.building(estateId, buildingCode);
+    return {
+      writes: [
+        versionedPut(store, { ...key, type: 'building', ...next }, version, () => staleVersion('楼栋信息', version, version + 1)),
+      ],
+      audit: [
+        {
+          entityType: 'building',
+          entityId: `${estateId}/${buildingCode}`,
+          entityPk: key.pk,
+          action: 'update',
+          before: current,
+          after: next,
+        },
+      ],
+      outbox: [{ topic: 'building.changed', entityType: 'building', entityId: `${estateId}/${buildingCode}`, payload: next }],
+      result: next,
+    };
+  });

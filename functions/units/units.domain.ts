@@ -69,6 +69,7 @@ export interface EstateRecord {
   serviceCentrePhone?: string | undefined;
   complaintPhone?: string | undefined;
   createdAt: string;
+  version?: number | undefined;
 }
 
 export interface BuildingRecord {
@@ -76,7 +77,17 @@ export interface BuildingRecord {
   code: string;
   name?: string | undefined;
   floors?: number | undefined;
+  version?: number | undefined;
 }
+
+/** Applies edits to an estate or building record: only the given fields change, the version moves by one. */
+export const applyEdits = <T extends { version?: number | undefined }>(record: T, edits: Partial<T>): T => {
+  const next = { ...record } as T;
+  for (const [field, value] of Object.entries(edits)) {
+    if (value !== undefined && field !== 'version') (next as Record<string, unknown>)[field] = value;
+  }
+  return { ...next, version: (record.version ?? 1) + 1 };
+};
 
 export interface UnitRecord {
   estateId: string;

@@ -15,3 +15,5 @@ export const unitNotFound = (estateId: string, code: string) =>
   new NotFoundError('UNIT_NOT_FOUND', `房号 ${code} 不存在`, { estateId, unitCode: code });
 export const unitExists = (estateId: string, code: string) =>
   new AlreadyExistsError('UNIT_EXISTS', `房号 ${code} 已存在`, { estateId, unitCode: code });
+export const buildingNotFound = (estateId: string, code: string) =>
+  new NotFoundError('BUILDING_NOT_FOUND', `楼栋 ${code} 不存在`, { estateId, buildingCode: code });

@@ -1,7 +1,16 @@
 import { apiHandler } from '../core/api-handler';
 import { access, keys, stripKeys } from '../store/keys';
 import { importUnits } from './unit-import.command';
-import { createBuilding, createEstate, createUnit, readEstate, readUnit, updateUnit } from './units.commands';
+import {
+  createBuilding,
+  createEstate,
+  createUnit,
+  readEstate,
+  readUnit,
+  updateBuilding,
+  updateEstate,
+  updateUnit,
+} from './units.commands';
 import { type UnitRecord, unitView } from './units.domain';
 import { unitRoutes } from './units.routes';
 
@@ -14,6 +23,14 @@ export const handler = apiHandler(unitRoutes, {
   }),
 
   getEstate: async ({ params, store }) => ({ body: await readEstate(store, params.estateId) }),
+
+  updateEstate: async ({ params, body, ctx, store }) => ({
+    body: (await updateEstate(store, ctx, params.estateId, body)).result,
+  }),
+
+  updateBuilding: async ({ params, body, ctx, store }) => ({
+    body: (await updateBuilding(store, ctx, params.estateId, params.buildingCode, body)).result,
+  }),
 
   createBuilding: async ({ params, body, ctx, store }) => ({
     body: (await createBuilding(store, ctx, params.estateId, body)).result,

@@ -3,6 +3,7 @@ import { ANY_STAFF } from '../core/roles';
 import { defineRoutes } from '../core/route';
 import {
   AuditEntryView,
+  BuildingParams,
   BuildingView,
   CreateBuildingBody,
   CreateEstateBody,
@@ -14,6 +15,8 @@ import {
   UnitPage,
   UnitParams,
   UnitView,
+  UpdateBuildingBody,
+  UpdateEstateBody,
   UpdateUnitBody,
 } from './units.schema';
 
@@ -58,6 +61,20 @@ export const unitRoutes = defineRoutes({
     response: EstateView,
     successStatus: 200,
   },
+  updateEstate: {
+    operationId: 'updateEstate',
+    method: 'PATCH',
+    path: '/estates/{estateId}',
+    summary: '修改小区名称、地址或电话（需带版本号）',
+    tags: ['房号'],
+    auth: 'staff',
+    roles: MANAGERS,
+    params: EstateParams,
+    body: UpdateEstateBody,
+    response: EstateView,
+    successStatus: 200,
+    idempotent: true,
+  },
   createBuilding: {
     operationId: 'createBuilding',
     method: 'POST',
@@ -83,6 +100,20 @@ export const unitRoutes = defineRoutes({
     params: EstateParams,
     response: z.object({ items: z.array(BuildingView) }),
     successStatus: 200,
+  },
+  updateBuilding: {
+    operationId: 'updateBuilding',
+    method: 'PATCH',
+    path: '/estates/{estateId}/buildings/{buildingCode}',
+    summary: '修改楼栋名称或层数（需带版本号）',
+    tags: ['房号'],
+    auth: 'staff',
+    roles: MANAGERS,
+    params: BuildingParams,
+    body: UpdateBuildingBody,
+    response: BuildingView,
+    successStatus: 200,
+    idempotent: true,
   },
   createUnit: {
     operationId: 'createUnit',

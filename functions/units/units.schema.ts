@@ -86,6 +86,24 @@ export const CreateEstateBody = z
   })
   .strict();
 
+export const UpdateEstateBody = z
+  .object({
+    expectedVersion: z.number().int().min(1, '请提供读取时的版本号 expectedVersion'),
+    name: z.string().trim().min(1, '小区名称不能为空').max(64).optional(),
+    address: z.string().trim().max(256).optional(),
+    serviceCentrePhone: Phone.optional(),
+    complaintPhone: Phone.optional(),
+  })
+  .strict();
+
+export const UpdateBuildingBody = z
+  .object({
+    expectedVersion: z.number().int().min(1, '请提供读取时的版本号 expectedVersion'),
+    name: z.string().trim().min(1).max(64).optional(),
+    floors: z.number().int().min(1).max(200).optional(),
+  })
+  .strict();
+
 export const CreateBuildingBody = z
   .object({
     code: BuildingCode,
@@ -121,6 +139,7 @@ export const UpdateUnitBody = z
 
 export const EstateParams = z.object({ estateId: EstateId });
 export const UnitParams = z.object({ estateId: EstateId, unitCode: UnitCode });
+export const BuildingParams = z.object({ estateId: EstateId, buildingCode: BuildingCode });
 export const ListUnitsQuery = z
   .object({
     building: BuildingCode.optional(),
@@ -155,6 +174,7 @@ export const EstateView = z.object({
   serviceCentrePhone: z.string().optional(),
   complaintPhone: z.string().optional(),
   createdAt: z.string(),
+  version: z.number().int().optional(),
 });
 
 export const BuildingView = z.object({
@@ -162,6 +182,7 @@ export const BuildingView = z.object({
   code: z.string(),
   name: z.string().optional(),
   floors: z.number().optional(),
+  version: z.number().int().optional(),
 });
 
 export const UnitView = z.object({
@@ -214,6 +235,8 @@ export const ImportReport = z.object({
 
 export type CreateEstateInput = z.output<typeof CreateEstateBody>;
 export type CreateBuildingInput = z.output<typeof CreateBuildingBody>;
+export type UpdateEstateInput = z.output<typeof UpdateEstateBody>;
+export type UpdateBuildingInput = z.output<typeof UpdateBuildingBody>;
 export type CreateUnitInput = z.output<typeof CreateUnitBody>;
 export type UpdateUnitInput = z.output<typeof UpdateUnitBody>;
 export type HouseholdInput = z.output<typeof Household>;

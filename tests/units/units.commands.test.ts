@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { VersionConflictError } from '../../functions/core/errors';
-import { createBuilding, createEstate, createUnit, readUnit, updateUnit } from '../../functions/units/units.commands';
+import {
+  createBuilding,
+  createEstate,
+  createUnit,
+  readEstate,
+  readUnit,
+  updateBuilding,
+  updateEstate,
+  updateUnit,
+} from '../../functions/units/units.commands';
 import { CreateUnitBody } from '../../functions/units/units.schema';
 import { allItems, context, freshStore } from '../support/store';
 
@@ -86,5 +95,24 @@ describe('units.commands', () => {
     await updateUnit(store, context(), 'lhy', '3-2-1501', { expectedVersion: 2, floor: 15 });
     const unit = await readUnit(store, 'lhy', '3-2-1501');
     expect(unit).toMatchObject({ areaCentiM2: 9000, floor: 15, version: 3 });
+  });
+
+  it('edits an estate and a building by the version read, and refuses a stale version', async () => {
+    // Prepare
+    const store = await seedEstate();
+    // Act
+    const estate = await updateEstate(store, context('centre_head'), 'lhy', {
+      expectedVersion: 1,
+      complaintPhone: '010-88886666',
+    });
+    const stale = updateEstate(store, context('centre_head'), 'lhy', { expectedVersion: 1, name: '绿湖苑二期' });
+    const building = await updateBuilding(store, context('centre_head'), 'lhy', '3', { expectedVersion: 1, floors: 18 });
+    const missing = updateBuilding(store, context('centre_head'), 'lhy', '9', { expectedVersion: 1, floors: 1 });
+    // Assess
+    expect(estate.result).toMatchObject({ name: '绿湖苑', complaintPhone: '010-88886666', version: 2 });
+    await expect(stale).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+    expect(building.result).toMatchObject({ code: '3', floors: 18, version: 2 });
+    await expect(missing).rejects.toMatchObject({ code: 'BUILDING_NOT_FOUND' });
+    expect((await readEstate(store, 'lhy')).version).toBe(2);
   });
 });
