@@ -20,8 +20,8 @@ export const addDayBookEntry = (
   input: { itemCode: string; pages: number; payer?: string | undefined },
 ) =>
   runCommand(store, ctx, { name: 'fees.addDayBookEntry', request: { estateId, date, ...input } }, async () => {
-    const versions = (await readFeeVersions(store, estateId)).get(input.itemCode);
-    if (!versions || versions[0]?.category !== 'copying') throw feeItemUnknown(input.itemCode);
+    const versions = (await readFeeVersions(store, estateId)).get(input.itemCode) ?? [];
+    if (versions[0]?.category !== 'copying') throw feeItemUnknown(input.itemCode);
     const version = versionOn(versions, date);
     if (!version) throw noRateForPeriod(input.itemCode, date);
     const entry = {

@@ -34,8 +34,8 @@ describe('tabular-file', () => {
     expect(kind).toBe('xlsx');
     expect(table.headers).toEqual(['房号', '建筑面积', '身份证号']);
     expect(table.rows[0]?.rowNumber).toBe(2);
-    expect(table.rows[0]?.cells['建筑面积']).toEqual({ text: '89.5', numeric: true });
-    expect(table.rows[0]?.cells['身份证号']?.numeric).toBe(true);
+    expect(table.rows[0]?.cells.建筑面积).toEqual({ text: '89.5', numeric: true });
+    expect(table.rows[0]?.cells.身份证号?.numeric).toBe(true);
   });
 
   it('skips blank rows but keeps the file row numbers', async () => {

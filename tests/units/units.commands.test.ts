@@ -105,14 +105,18 @@ describe('units.commands', () => {
       expectedVersion: 1,
       complaintPhone: '010-88886666',
     });
-    const stale = updateEstate(store, context('centre_head'), 'lhy', { expectedVersion: 1, name: '绿湖苑二期' });
+    const stale = await updateEstate(store, context('centre_head'), 'lhy', { expectedVersion: 1, name: '绿湖苑二期' }).catch(
+      (e) => e,
+    );
     const building = await updateBuilding(store, context('centre_head'), 'lhy', '3', { expectedVersion: 1, floors: 18 });
-    const missing = updateBuilding(store, context('centre_head'), 'lhy', '9', { expectedVersion: 1, floors: 1 });
+    const missing = await updateBuilding(store, context('centre_head'), 'lhy', '9', { expectedVersion: 1, floors: 1 }).catch(
+      (e) => e,
+    );
     // Assess
     expect(estate.result).toMatchObject({ name: '绿湖苑', complaintPhone: '010-88886666', version: 2 });
-    await expect(stale).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+    expect(stale).toMatchObject({ code: 'VERSION_CONFLICT' });
     expect(building.result).toMatchObject({ code: '3', floors: 18, version: 2 });
-    await expect(missing).rejects.toMatchObject({ code: 'BUILDING_NOT_FOUND' });
+    expect(missing).toMatchObject({ code: 'BUILDING_NOT_FOUND' });
     expect((await readEstate(store, 'lhy')).version).toBe(2);
   });
 });
