@@ -2,6 +2,7 @@ import { calendarRoutes } from './calendar/calendar.routes';
 import { checkinRoutes } from './checkin/checkin.routes';
 import type { RouteSpec } from './core/route';
 import { feeRoutes } from './fees/fees.routes';
+import { renovationRoutes } from './renovation/renovation.routes';
 import { systemRoutes } from './system/system.routes';
 import { ticketRoutes } from './tickets/tickets.routes';
 import { unitRoutes } from './units/units.routes';
@@ -109,6 +110,15 @@ export const manifest: readonly FunctionDefinition[] = [
     description: 'Check-in / handover cases (入伙办理) and transfer of ownership',
     entry: 'functions/checkin/checkin.handler.ts',
     routes: checkinRoutes,
+    tableAccess: COMMAND,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'renovation-api',
+    description: 'Renovation permits (装修备案): checklist, permit, deposits, worker passes, extension, inspection, refund',
+    entry: 'functions/renovation/renovation.handler.ts',
+    routes: renovationRoutes,
     tableAccess: COMMAND,
     memoryMb: 1024,
     timeoutSeconds: 29,

@@ -43,6 +43,10 @@ import type { Store } from './client';
  * | meter reading     | METERS#<estate>#<unit>      | READING#<date>#<meter>| –                                     |
  * | previous owner    | UNIT#<estate>#<unit>        | OWNER#<date>#<ulid>   | –                                     |
  * | parking agreement | UNIT#<estate>#<unit>        | PARKING#<bay>         | –                                     |
+ * | renovation permit | RENOVATION#<estate>#<unit>  | PERMIT#<ulid>         | ESTATE#<estate>#RENOVATIONS / <ulid>  |
+ * | active-permit mark| RENOVATION#<estate>#<unit>  | ACTIVE                | –  (one active permit per unit)       |
+ * | receipt refunded  | BOOK#<estate>#<book>        | VOUCHER#<number>#REFUNDED | –  (deposit refunded on it)       |
+ * | permit/pass no.   | ESTATE#<estate>             | COUNTER#renovationPermit / COUNTER#renovationPass | –         |
  *
  * Audit entries live in their entity's item collection, so a record and its history are one query.
  */
@@ -169,6 +173,17 @@ export const keys = {
   parkingAgreement: (estateId: string, unitCode: string, bayNo: string) => ({
     pk: `UNIT#${estateId}#${unitCode}`,
     sk: `PARKING#${bayNo}`,
+  }),
+  // renovation permits (装修备案)
+  renovationPermit: (estateId: string, unitCode: string, permitId: string) => ({
+    pk: `RENOVATION#${estateId}#${unitCode}`,
+    sk: `PERMIT#${permitId}`,
+  }),
+  renovationIndex: (estateId: string, permitId: string) => ({ gsi1pk: `ESTATE#${estateId}#RENOVATIONS`, gsi1sk: permitId }),
+  renovationActive: (estateId: string, unitCode: string) => ({ pk: `RENOVATION#${estateId}#${unitCode}`, sk: 'ACTIVE' }),
+  voucherRefunded: (estateId: string, bookId: string, number: number) => ({
+    pk: `BOOK#${estateId}#${bookId}`,
+    sk: `VOUCHER#${String(number).padStart(8, '0')}#REFUNDED`,
   }),
 } as const;
 
@@ -504,6 +519,21 @@ export const access = {
     queryAll(store, {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
       ExpressionAttributeValues: { ':pk': `UNIT#${estateId}#${unitCode}`, ':sk': 'OWNER#' },
+    }),
+
+  /** The unit's renovation permits and its active-permit mark (one query). */
+  listRenovation: (store: Store, estateId: string, unitCode: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `RENOVATION#${estateId}#${unitCode}` },
+    }),
+
+  /** Every renovation permit of the estate, oldest first (the renovation ledger, 装修台账). */
+  listEstateRenovations: (store: Store, estateId: string) =>
+    queryAll(store, {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ESTATE#${estateId}#RENOVATIONS` },
     }),
 
   /** The day's copying entries and whether the day is closed. */

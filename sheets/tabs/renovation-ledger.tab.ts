@@ -1,0 +1,62 @@
+import { PERMIT_STATUSES } from '../../functions/renovation/renovation.domain';
+import { REFUND_STATUS_LABELS } from '../../functions/renovation/renovation-ledger';
+
+/**
+ * The 装修台账 tab (renovation ledger): one row per renovation permit, as the desk keeps the paper ledger.
+ * Plain data for the sheet-sync issue: column order, Chinese headers, value type and who owns the column.
+ * Every column is system-owned: permits change only through the renovation commands (API); the desk's
+ * signature column is filled by the refund approval. Rows come from `renovationLedger` (keys match).
+ * No ID numbers appear on this tab.
+ */
+export type ColumnType = 'id' | 'text' | 'date' | 'enum' | 'number' | 'money' | 'phone' | 'status';
+
+export interface TabColumn {
+  key: string;
+  header: string;
+  type: ColumnType;
+  owner: 'staff' | 'system';
+  values?: Readonly<Record<string, string>>;
+  width?: number;
+  note?: string;
+}
+
+export interface TabLayout {
+  tab: string;
+  entity: string;
+  topic: string;
+  sortBy: string;
+  columns: readonly TabColumn[];
+}
+
+export const RENOVATION_LEDGER_TAB: TabLayout = {
+  tab: '装修台账',
+  entity: 'renovationPermit',
+  topic: 'renovation.changed',
+  sortBy: 'unitCode',
+  columns: [
+    { key: '_id', header: '_id', type: 'id', owner: 'system', width: 4, note: '系统编号，勿改' },
+    { key: 'permitNo', header: '登记证号', type: 'text', owner: 'system', width: 10 },
+    { key: 'unitCode', header: '房号', type: 'text', owner: 'system', width: 10 },
+    { key: 'ownerName', header: '业主姓名', type: 'text', owner: 'system', width: 8 },
+    { key: 'contractor', header: '装修单位', type: 'text', owner: 'system', width: 16 },
+    { key: 'contractorLead', header: '装修负责人', type: 'text', owner: 'system', width: 8 },
+    { key: 'contractorPhone', header: '负责人电话', type: 'phone', owner: 'system', width: 13 },
+    { key: 'termFrom', header: '装修开始', type: 'date', owner: 'system', width: 11 },
+    { key: 'termTo', header: '装修期限至', type: 'date', owner: 'system', width: 11 },
+    { key: 'extended', header: '延期', type: 'text', owner: 'system', width: 8 },
+    { key: 'status', header: '状态', type: 'enum', owner: 'system', values: PERMIT_STATUSES, width: 14 },
+    { key: 'ownerDepositFen', header: '业主保证金', type: 'money', owner: 'system', width: 10 },
+    { key: 'ownerReceiptNo', header: '业主收据号', type: 'text', owner: 'system', width: 14 },
+    { key: 'contractorDepositFen', header: '装修单位保证金', type: 'money', owner: 'system', width: 10 },
+    { key: 'contractorReceiptNo', header: '装修单位收据号', type: 'text', owner: 'system', width: 14 },
+    { key: 'taxFen', header: '代收装修税', type: 'money', owner: 'system', width: 10 },
+    { key: 'passesOut', header: '出入卡未退', type: 'number', owner: 'system', width: 8 },
+    { key: 'passesReturned', header: '出入卡已退', type: 'number', owner: 'system', width: 8 },
+    { key: 'inspection', header: '验收', type: 'text', owner: 'system', width: 14 },
+    { key: 'refundDueDate', header: '可退保证金日期', type: 'date', owner: 'system', width: 11 },
+    { key: 'refundStatus', header: '退保证金状态', type: 'enum', owner: 'system', values: REFUND_STATUS_LABELS, width: 8 },
+    { key: 'refundFen', header: '实退金额', type: 'money', owner: 'system', width: 10 },
+    { key: 'deskSignedBy', header: '经办签名', type: 'text', owner: 'system', width: 8 },
+    { key: '_status', header: '同步状态', type: 'status', owner: 'system', width: 14, note: '已同步 / 错误原因 / 冲突' },
+  ],
+};
