@@ -7,6 +7,7 @@ import { settlementOrder } from '../fees/ledger.domain';
 import type { Store } from '../store/client';
 import { type AuditChange, type CommandContext, type OutboxMessage, type PlannedWrite, runCommand } from '../store/commit';
 import { keys } from '../store/keys';
+import { createTicket } from '../tickets/tickets.commands';
 import { readUnit } from '../units/units.commands';
 import {
   canTransition,
@@ -531,4 +532,36 @@ export const listCases = async (store: Store, estateId: string, unitCode: string
 export const assertNoOpenCase = async (store: Store, estateId: string, unitCode: string) => {
   const { active } = await readCheckin(store, estateId, unitCode);
   if (active && active.status === 'open') throw caseAlreadyOpen(unitCode);
+};
+
+const RESPONSIBILITY_LABELS = { developer: '开发商', owner: '业主' } as const;
+
+/**
+ * Inspection, then one rectification ticket (整改工单) per defect through the ticket command, so defects are
+ * dispatched and followed to closure like any repair. Retry-safe: the inspection replays under its own key and
+ * each ticket is created under `checkin-defect:<defectId>`, so a retry after a crash creates nothing twice.
+ */
+export const inspectAndOpenTickets = async (
+  store: Store,
+  ctx: CommandContext,
+  where: Where,
+  input: z.output<typeof InspectionBody>,
+) => {
+  const inspected = await recordInspection(store, ctx, where, input);
+  const view = inspected.result as ReturnType<typeof caseView>;
+  const ids = new Set(view.inspection?.defectIds ?? []);
+  const tickets: Array<{ defectId: string; ticketId: string; ticketNo: string }> = [];
+  for (const defect of view.defects.filter((d) => ids.has(d.defectId))) {
+    const created = await createTicket(store, { ...ctx, idempotencyKey: `checkin-defect:${defect.defectId}` }, where.estateId, {
+      channel: 'staff_round',
+      kind: 'repair',
+      unitCode: where.unitCode,
+      description: `【验房整改】${defect.location}：${defect.description}（责任方：${RESPONSIBILITY_LABELS[defect.responsibility]}；入伙办理单 ${where.caseId}，整改记录 ${defect.defectId}）`,
+      reportedBy: { name: ctx.actor.name },
+      visitNeeded: true,
+    });
+    const ticket = created.result as { ticketId: string; ticketNo: string };
+    tickets.push({ defectId: defect.defectId, ticketId: ticket.ticketId, ticketNo: ticket.ticketNo });
+  }
+  return { ...view, rectificationTickets: tickets };
 };

@@ -3,11 +3,11 @@ import {
   closeDefect,
   completeStep,
   completeTransfer,
+  inspectAndOpenTickets,
   issueKeys,
   listCases,
   openCase,
   recordDocument,
-  recordInspection,
 } from './checkin.commands';
 import { checkinRoutes } from './checkin.routes';
 import { caseView, readCase } from './checkin.store';
@@ -42,7 +42,7 @@ export const handler = apiHandler(checkinRoutes, {
     body: (await issueKeys(store, ctx, where(params), body)).result as never,
   }),
   recordInspection: async ({ params, body, ctx, store }) => ({
-    body: (await recordInspection(store, ctx, where(params), body)).result as never,
+    body: (await inspectAndOpenTickets(store, ctx, where(params), body)) as never,
   }),
   closeDefect: async ({ params, body, ctx, store }) => ({
     body: (await closeDefect(store, ctx, where(params), params.defectId, body)).result as never,

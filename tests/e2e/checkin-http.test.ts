@@ -98,6 +98,7 @@ describe('check-in over HTTP', () => {
       readings: { water: 12.5, electricity: 305, gas: 0 },
       defects: [{ location: '主卧', description: '墙面裂缝', responsibility: 'developer', photos: ['photo://1501-1.jpg'] }],
     });
+    const ticket = await ok('GET', `/estates/lhy/tickets/${inspected.rectificationTickets[0].ticketId}`, desk);
     const notArchivable = await t.call('POST', `${c}/steps/archive/complete`, { token: desk, json: {} });
     await ok('POST', `${c}/services`, desk, {
       debitAgreement: { bank: '工商银行', accountName: '李四', accountNumber: '6222021234567890123' },
@@ -117,6 +118,9 @@ describe('check-in over HTTP', () => {
       plan: { propertyFeeFen: 67125, prepaymentFen: 50000, payNowFen: 117125 },
     });
     expect(notArchivable.status).toBe(422);
+    expect(inspected.rectificationTickets).toHaveLength(1);
+    expect(ticket).toMatchObject({ kind: 'repair', unitCode: '3-2-1501' });
+    expect(JSON.stringify(ticket)).toContain('验房整改');
     expect(archived).toMatchObject({ status: 'archived', openDefects: 0, missingDocuments: [] });
     const fee = statement.entries.filter(
       (e: { entryKind: string; itemCode?: string }) => e.entryKind === 'charge' && e.itemCode === 'property_fee',
