@@ -134,40 +134,7 @@ export const logWrite = (
   };
 };
 
-/**
- * The next number of a sequence, moved by exactly one in the command's transaction (conditional on the
- * number read), so numbers have no gaps and no repeats under concurrency.
- */
-export const readCounter = async (store: Store, estateId: string, name: string) => {
-  const item = await access.getCounter(store, estateId, name);
-  return item ? { next: Number(item.nextNumber), exists: true } : { next: 1, exists: false };
-};
-
-export const counterWrite = (
-  store: Store,
-  estateId: string,
-  name: string,
-  counter: { next: number; exists: boolean },
-): PlannedWrite => ({
-  item: counter.exists
-    ? {
-        Update: {
-          TableName: store.tableName,
-          Key: keys.counter(estateId, name),
-          UpdateExpression: 'SET nextNumber = :after',
-          ConditionExpression: 'nextNumber = :n',
-          ExpressionAttributeValues: { ':n': counter.next, ':after': counter.next + 1 },
-        },
-      }
-    : {
-        Put: {
-          TableName: store.tableName,
-          Item: { ...keys.counter(estateId, name), type: 'counter', estateId, name, nextNumber: counter.next + 1 },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-  onConditionFailed: () => new VersionConflictError('编号已被同时使用，请重试', { counter: name }),
-});
+export { counterWrite, readCounter } from '../store/counter';
 
 export const ticketAudit = (action: string, before: TicketRecord | null, after: TicketRecord): AuditChange => ({
   entityType: 'ticket',
