@@ -1,5 +1,6 @@
 import { PERMIT_STATUSES } from '../../functions/renovation/renovation.domain';
 import { REFUND_STATUS_LABELS } from '../../functions/renovation/renovation-ledger';
+import type { TabLayout } from '../tab-layout';
 
 /**
  * The 装修台账 tab (renovation ledger): one row per renovation permit, as the desk keeps the paper ledger.
@@ -8,26 +9,6 @@ import { REFUND_STATUS_LABELS } from '../../functions/renovation/renovation-ledg
  * signature column is filled by the refund approval. Rows come from `renovationLedger` (keys match).
  * No ID numbers appear on this tab.
  */
-export type ColumnType = 'id' | 'text' | 'date' | 'enum' | 'number' | 'money' | 'phone' | 'status';
-
-export interface TabColumn {
-  key: string;
-  header: string;
-  type: ColumnType;
-  owner: 'staff' | 'system';
-  values?: Readonly<Record<string, string>>;
-  width?: number;
-  note?: string;
-}
-
-export interface TabLayout {
-  tab: string;
-  entity: string;
-  topic: string;
-  sortBy: string;
-  columns: readonly TabColumn[];
-}
-
 export const RENOVATION_LEDGER_TAB: TabLayout = {
   tab: '装修台账',
   entity: 'renovationPermit',

@@ -1,4 +1,8 @@
 import { SATISFACTION, TICKET_CHANNELS, TICKET_KINDS, TICKET_STATUSES } from '../../functions/tickets/tickets.domain';
+import type { TabLayout } from '../tab-layout';
+
+/** Kept for the tabs that import the layout types from here; new tabs import `../tab-layout`. */
+export type { ColumnType, TabColumn, TabLayout } from '../tab-layout';
 
 /**
  * The 工作信息记录本 tab (work-information log): one row per ticket, as the desk keeps the paper book.
@@ -9,32 +13,6 @@ import { SATISFACTION, TICKET_CHANNELS, TICKET_KINDS, TICKET_STATUSES } from '..
  * typed it is its first-contact owner. Status changes go through the API (the transition table), not the
  * sheet: the status column is system-owned.
  */
-export type ColumnType = 'id' | 'text' | 'longtext' | 'datetime' | 'date' | 'enum' | 'number' | 'money' | 'phone' | 'status';
-
-export interface TabColumn {
-  /** Field of the record (dotted for nested fields). */
-  key: string;
-  header: string;
-  type: ColumnType;
-  owner: 'staff' | 'system';
-  /** For `enum`: code → label; the sheet shows the labels in a dropdown. */
-  values?: Readonly<Record<string, string>>;
-  required?: boolean;
-  width?: number;
-  note?: string;
-}
-
-export interface TabLayout {
-  tab: string;
-  /** The record type the rows map to. */
-  entity: string;
-  /** Outbox topic the sync follows for this tab. */
-  topic: string;
-  /** Default sort of a rebuilt tab. */
-  sortBy: string;
-  columns: readonly TabColumn[];
-}
-
 export const WORK_LOG_TAB: TabLayout = {
   tab: '工作信息记录本',
   entity: 'ticket',
