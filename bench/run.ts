@@ -4,6 +4,8 @@
  */
 const benches: Record<string, () => Promise<void>> = {
   fees: async () => (await import('./fees.bench')).run(),
+  webhooks: async () => (await import('./webhooks.bench')).run(),
+  billing: async () => (await import('./billing.bench')).run(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

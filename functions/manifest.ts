@@ -2,7 +2,9 @@ import { calendarRoutes } from './calendar/calendar.routes';
 import { checkinRoutes } from './checkin/checkin.routes';
 import type { RouteSpec } from './core/route';
 import { feeRoutes } from './fees/fees.routes';
+import { paymentRoutes } from './payments/payments.routes';
 import { renovationRoutes } from './renovation/renovation.routes';
+import { debitRoutes } from './schedules/debit.routes';
 import { systemRoutes } from './system/system.routes';
 import { ticketRoutes } from './tickets/tickets.routes';
 import { unitRoutes } from './units/units.routes';
@@ -106,6 +108,55 @@ export const manifest: readonly FunctionDefinition[] = [
     timeoutSeconds: 300,
   },
   {
+    name: 'fee-schedules',
+    description: 'Monthly billing, the direct-debit batch, overdue (催缴), renovation and stock-take reminders',
+    entry: 'functions/schedules/schedules.handler.ts',
+    schedules: [
+      {
+        id: 'monthly-billing',
+        description: '每月1日 01:00–06:00 每小时：为已交房单元计提当月物业服务费和车位费（分批续跑，每户每月只计一次）',
+        expression: 'cron(0 1-6 1 * ? *)',
+        timezone: 'Asia/Shanghai',
+      },
+      {
+        id: 'debit-batch',
+        description: '每月15日 07:00：生成银行托收批次文件（有托收协议且有到期欠费的单元）',
+        expression: 'cron(0 7 15 * ? *)',
+        timezone: 'Asia/Shanghai',
+      },
+      {
+        id: 'overdue-reminders',
+        description: '每天 09:05：按阶段催缴（托收前3天、托收未成功、逾期30/60/90天），每户每期每阶段只提醒一次',
+        expression: 'cron(5 9 * * ? *)',
+        timezone: 'Asia/Shanghai',
+      },
+      {
+        id: 'renovation-reminders',
+        description: '每天 09:30：装修押金到期可退、装修许可证7天内到期、出入证逾期未交回',
+        expression: 'cron(30 9 * * ? *)',
+        timezone: 'Asia/Shanghai',
+      },
+      {
+        id: 'ticket-stock-take',
+        description: '每天 17:00：工单盘点，列出全部未关闭工单及首问责任人',
+        expression: 'cron(0 17 * * ? *)',
+        timezone: 'Asia/Shanghai',
+      },
+    ],
+    tableAccess: COMMAND,
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+  },
+  {
+    name: 'debit-api',
+    description: 'Direct-debit batch (银行托收): batch view, bank file download, result import',
+    entry: 'functions/schedules/debit.handler.ts',
+    routes: debitRoutes,
+    tableAccess: COMMAND,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  {
     name: 'checkin-api',
     description: 'Check-in / handover cases (入伙办理) and transfer of ownership',
     entry: 'functions/checkin/checkin.handler.ts',
@@ -119,6 +170,17 @@ export const manifest: readonly FunctionDefinition[] = [
     description: 'Renovation permits (装修备案): checklist, permit, deposits, worker passes, extension, inspection, refund',
     entry: 'functions/renovation/renovation.handler.ts',
     routes: renovationRoutes,
+    tableAccess: COMMAND,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'payments-api',
+    description:
+      'Payments from providers (微信支付/支付宝/Stripe): signed webhooks posted exactly once, payment orders, the 待认领 queue. ' +
+      'Secrets: Secrets Manager secret named by PAYMENTS_SECRET_ID (JSON: wechat, alipay, stripe, receiptBooks); locally DATA_DIR/payments.secrets.json',
+    entry: 'functions/payments/payments.handler.ts',
+    routes: paymentRoutes,
     tableAccess: COMMAND,
     memoryMb: 1024,
     timeoutSeconds: 29,

@@ -20,13 +20,19 @@ export interface RouteInput<R extends RouteSpec> {
   /** The raw request bytes, for uploads (CSV/XLSX) and signature checks. */
   rawBody: Buffer;
   contentType: string;
+  /** Request headers, names in lower case (webhook signature headers). */
+  headers: Record<string, string>;
   ctx: CommandContext;
   store: Store;
 }
 
-export type RouteImplementation<R extends RouteSpec> = (
-  input: RouteInput<R>,
-) => Promise<{ body: Infer<R['response']>; status?: number; headers?: Record<string, string> }>;
+export type RouteImplementation<R extends RouteSpec> = (input: RouteInput<R>) => Promise<{
+  body: Infer<R['response']>;
+  status?: number;
+  headers?: Record<string, string>;
+  /** A plain-text answer instead of JSON (providers that expect an exact reply, e.g. Alipay's `success`). */
+  rawResponse?: string;
+}>;
 
 export type Implementations<T extends Record<string, RouteSpec>> = { [K in keyof T]: RouteImplementation<T[K]> };
 
@@ -85,6 +91,9 @@ const header = (event: ApiEvent, name: string): string | undefined => {
   const found = Object.keys(headers).find((key) => key.toLowerCase() === name);
   return found ? headers[found] : undefined;
 };
+
+const lowerCaseHeaders = (event: ApiEvent): Record<string, string> =>
+  Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value ?? '')]));
 
 const rawBodyOf = (event: ApiEvent): Buffer =>
   event.body === undefined || event.body === null
@@ -154,9 +163,17 @@ export const apiHandler = <T extends Record<string, RouteSpec>>(
         body: body as never,
         rawBody,
         contentType,
+        headers: lowerCaseHeaders(event),
         ctx,
         store: getStore(),
       });
+      if (outcome.rawResponse !== undefined) {
+        return {
+          statusCode: outcome.status ?? route.successStatus,
+          headers: { 'content-type': 'text/plain; charset=utf-8', ...outcome.headers },
+          body: outcome.rawResponse,
+        };
+      }
       return json(outcome.status ?? route.successStatus, outcome.body, outcome.headers);
     } catch (error) {
       if (isDeskError(error)) return json(error.status, toErrorBody(error));

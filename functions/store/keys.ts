@@ -37,12 +37,23 @@ import type { Store } from './client';
  * | voucher void      | BOOK#<estate>#<book>        | VOUCHER#<number>#VOID | –                                     |
  * | receipt exchanged | BOOK#<estate>#<book>        | VOUCHER#<number>#EXCHANGED | –                                |
  * | copying day book  | DAYBOOK#<estate>#<date>     | ENTRY#<ulid> / CLOSE  | –                                     |
+ * | schedule run      | SCHEDRUN#<runId>            | RUN                   | –  (cursor + counts of a chunked run) |
+ * | reminder (提醒)   | REMINDER#<estate>#<dedupKey>| REMINDER              | ESTATE#<estate>#REMINDERS / <date>#<dedupKey> |
+ * | reminder settings | ESTATE#<estate>             | REMINDERSETTINGS      | –                                     |
+ * | debit batch (托收)| DEBITBATCH#<estate>#<month> | BATCH                 | ESTATE#<estate>#DEBITBATCHES / <month> |
+ * | debit batch rows  | DEBITBATCH#<estate>#<month> | ROWS#<part>           | –  (full account numbers: bank file only) |
+ * | debit result import| DEBITBATCH#<estate>#<month>| IMPORT#<ulid>         | –                                     |
  * | check-in case     | CHECKIN#<estate>#<unit>     | CASE#<ulid>           | ESTATE#<estate>#CHECKIN#open / <ulid> (while open) |
  * | open-case marker  | CHECKIN#<estate>#<unit>     | ACTIVE                | –                                     |
  * | defect (整改)     | CHECKIN#<estate>#<unit>     | DEFECT#<ulid>         | –                                     |
  * | meter reading     | METERS#<estate>#<unit>      | READING#<date>#<meter>| –                                     |
  * | previous owner    | UNIT#<estate>#<unit>        | OWNER#<date>#<ulid>   | –                                     |
  * | parking agreement | UNIT#<estate>#<unit>        | PARKING#<bay>         | –                                     |
+ * | payment order     | PAYORDER#<out_trade_no>     | ORDER                 | ESTATE#<estate>#PAYORDERS / <unit>#<out_trade_no> |
+ * | provider trade    | PAYTRADE#<provider>#<trade> | TRADE                 | –  (trade no → our order, for refunds)|
+ * | payment notice    | PAYNOTICE#<provider>#<notify id> | NOTICE           | –  (verified notification + verdict)  |
+ * | rejected attempt  | PAYATTEMPT#<date>           | <ulid>                | –  (forged/stale/tampered deliveries) |
+ * | held payment      | PAYHOLD#<hold id>           | HOLD                  | PAYQUEUE#open / <received>#<hold id> (while waiting, 待认领) |
  * | renovation permit | RENOVATION#<estate>#<unit>  | PERMIT#<ulid>         | ESTATE#<estate>#RENOVATIONS / <ulid>  |
  * | active-permit mark| RENOVATION#<estate>#<unit>  | ACTIVE                | –  (one active permit per unit)       |
  * | receipt refunded  | BOOK#<estate>#<book>        | VOUCHER#<number>#REFUNDED | –  (deposit refunded on it)       |
@@ -151,6 +162,24 @@ export const keys = {
     sk: `ENTRY#${entryId}`,
   }),
   dayBookClose: (estateId: string, date: string) => ({ pk: `DAYBOOK#${estateId}#${date}`, sk: 'CLOSE' }),
+  // schedules: billing runs, reminders (提醒), direct-debit batches (托收)
+  scheduleRun: (runId: string) => ({ pk: `SCHEDRUN#${runId}`, sk: 'RUN' }),
+  reminder: (estateId: string, dedupKey: string) => ({ pk: `REMINDER#${estateId}#${dedupKey}`, sk: 'REMINDER' }),
+  reminderIndex: (estateId: string, date: string, dedupKey: string) => ({
+    gsi1pk: `ESTATE#${estateId}#REMINDERS`,
+    gsi1sk: `${date}#${dedupKey}`,
+  }),
+  reminderSettings: (estateId: string) => ({ pk: `ESTATE#${estateId}`, sk: 'REMINDERSETTINGS' }),
+  debitBatch: (estateId: string, month: string) => ({ pk: `DEBITBATCH#${estateId}#${month}`, sk: 'BATCH' }),
+  debitBatchIndex: (estateId: string, month: string) => ({ gsi1pk: `ESTATE#${estateId}#DEBITBATCHES`, gsi1sk: month }),
+  debitRows: (estateId: string, month: string, part: number) => ({
+    pk: `DEBITBATCH#${estateId}#${month}`,
+    sk: `ROWS#${String(part).padStart(4, '0')}`,
+  }),
+  debitImport: (estateId: string, month: string, importId: string) => ({
+    pk: `DEBITBATCH#${estateId}#${month}`,
+    sk: `IMPORT#${importId}`,
+  }),
   // check-in / handover (入伙办理)
   checkinCase: (estateId: string, unitCode: string, caseId: string) => ({
     pk: `CHECKIN#${estateId}#${unitCode}`,
@@ -174,6 +203,17 @@ export const keys = {
     pk: `UNIT#${estateId}#${unitCode}`,
     sk: `PARKING#${bayNo}`,
   }),
+  // payments from providers (微信支付 / 支付宝 / Stripe)
+  paymentOrder: (outTradeNo: string) => ({ pk: `PAYORDER#${outTradeNo}`, sk: 'ORDER' }),
+  paymentOrderIndex: (estateId: string, unitCode: string, outTradeNo: string) => ({
+    gsi1pk: `ESTATE#${estateId}#PAYORDERS`,
+    gsi1sk: `${unitCode}#${outTradeNo}`,
+  }),
+  paymentTrade: (provider: string, tradeNo: string) => ({ pk: `PAYTRADE#${provider}#${tradeNo}`, sk: 'TRADE' }),
+  paymentNotice: (provider: string, notifyId: string) => ({ pk: `PAYNOTICE#${provider}#${notifyId}`, sk: 'NOTICE' }),
+  paymentAttempt: (date: string, id: string) => ({ pk: `PAYATTEMPT#${date}`, sk: id }),
+  paymentHold: (holdId: string) => ({ pk: `PAYHOLD#${holdId}`, sk: 'HOLD' }),
+  paymentQueueIndex: (receivedAt: string, holdId: string) => ({ gsi1pk: 'PAYQUEUE#open', gsi1sk: `${receivedAt}#${holdId}` }),
   // renovation permits (装修备案)
   renovationPermit: (estateId: string, unitCode: string, permitId: string) => ({
     pk: `RENOVATION#${estateId}#${unitCode}`,
@@ -492,6 +532,44 @@ export const access = {
       ExpressionAttributeValues: { ':pk': `BOOK#${estateId}#${bookId}`, ':sk': 'VOUCHER#' },
     }),
 
+  /** How far has this chunked schedule run got (cursor), and is it done? */
+  getScheduleRun: (store: Store, runId: string) => getItem(store, keys.scheduleRun(runId)),
+
+  /** The unit's parking agreements (车位协议), for monthly parking charges. */
+  listParkingAgreements: (store: Store, estateId: string, unitCode: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `UNIT#${estateId}#${unitCode}`, ':sk': 'PARKING#' },
+    }),
+
+  /** The unit's ledger in one query: account, entries and refunds (billing checks what is already charged). */
+  getLedgerCollection: (store: Store, estateId: string, unitCode: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `LEDGER#${estateId}#${unitCode}` },
+    }),
+
+  /** Has this reminder (unit/permit + period + stage) already been raised? */
+  getReminder: (store: Store, estateId: string, dedupKey: string) => getItem(store, keys.reminder(estateId, dedupKey)),
+
+  /** The estate's reminders (提醒), oldest first. */
+  listReminders: (store: Store, estateId: string) =>
+    queryAll(store, {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ESTATE#${estateId}#REMINDERS` },
+    }),
+
+  /** At which stages and through which channels does the estate send overdue reminders? */
+  getReminderSettings: (store: Store, estateId: string) => getItem(store, keys.reminderSettings(estateId)),
+
+  /** The month's direct-debit batch (托收) with its result imports. */
+  getDebitBatchCollection: (store: Store, estateId: string, month: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.debitBatch(estateId, month).pk },
+    }),
+
   /** The unit's check-in cases, defects and open-case marker (one query). */
   listCheckin: (store: Store, estateId: string, unitCode: string) =>
     queryAll(store, {
@@ -534,6 +612,41 @@ export const access = {
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': `ESTATE#${estateId}#RENOVATIONS` },
+    }),
+
+  /** Which payment order is this out_trade_no, and is it paid? */
+  getPaymentOrder: (store: Store, outTradeNo: string) => getItem(store, keys.paymentOrder(outTradeNo)),
+
+  /** Which of our orders did this provider trade pay? */
+  getPaymentTrade: (store: Store, provider: string, tradeNo: string) => getItem(store, keys.paymentTrade(provider, tradeNo)),
+
+  /** The unit's payment orders (all states), oldest first. */
+  listUnitPaymentOrders: (store: Store, estateId: string, unitCode: string) =>
+    queryAll(store, {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `ESTATE#${estateId}#PAYORDERS`, ':sk': `${unitCode}#` },
+    }),
+
+  /** Has this provider notification been recorded, and with what verdict? */
+  getPaymentNotice: (store: Store, provider: string, notifyId: string) => getItem(store, keys.paymentNotice(provider, notifyId)),
+
+  /** Which webhook deliveries were refused on this business date (forged, stale, tampered)? */
+  listPaymentAttempts: (store: Store, date: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PAYATTEMPT#${date}` },
+    }),
+
+  /** A held payment or refund (待认领/待处理). */
+  getPaymentHold: (store: Store, holdId: string) => getItem(store, keys.paymentHold(holdId)),
+
+  /** Which verified payments wait for a person, oldest first (the 待认领 queue)? */
+  listPaymentQueue: (store: Store) =>
+    queryAll(store, {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'PAYQUEUE#open' },
     }),
 
   /** The day's copying entries and whether the day is closed. */

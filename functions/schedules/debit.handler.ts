@@ -1,0 +1,32 @@
+import { apiHandler } from '../core/api-handler';
+import { readEstate } from '../units/units.commands';
+import { debitBatchFile, debitBatchView, importDebitResults } from './debit.commands';
+import { debitRoutes } from './debit.routes';
+
+/** HTTP edge of the direct-debit batch: parse → command → response. */
+export const handler = apiHandler(debitRoutes, {
+  getDebitBatch: async ({ params, store }) => {
+    await readEstate(store, params.estateId);
+    return { body: (await debitBatchView(store, params.estateId, params.month)) as never };
+  },
+  getDebitBatchFile: async ({ params, store }) => {
+    await readEstate(store, params.estateId);
+    return { body: await debitBatchFile(store, params.estateId, params.month), headers: { 'cache-control': 'no-store' } };
+  },
+  importDebitResults: async ({ params, query, rawBody, ctx, store }) => {
+    await readEstate(store, params.estateId);
+    return {
+      body: (await importDebitResults(
+        store,
+        ctx,
+        params.estateId,
+        params.month,
+        { bytes: rawBody },
+        {
+          bookId: query.bookId,
+          kind: query.kind,
+        },
+      )) as never,
+    };
+  },
+});

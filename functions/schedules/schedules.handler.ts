@@ -1,0 +1,77 @@
+import { businessDate } from '../core/dates';
+import { type ScheduleInput, scheduleHandler } from '../core/schedule-handler';
+import { monthOf } from '../fees/periods.domain';
+import { access } from '../store/keys';
+import { type BillingOptions, runMonthlyBilling } from './billing.commands';
+import { billingRunId } from './billing.domain';
+import { createDebitBatch } from './debit.commands';
+import { debitBatchRunId } from './debit.domain';
+import { type NotificationPort, notifiersFromEnv } from './notify';
+import { readReminderSettings, runOverdueReminders, runRenovationReminders, runStockTake } from './reminders.commands';
+
+/**
+ * The fee and reminder schedules, one function dispatching on `scheduleId` (see the manifest):
+ * - `monthly-billing` (1st, hourly 01:00–06:00): bills the month; every run resumes the month's run, later ones are no-ops;
+ * - `debit-batch` (15th 07:00): the month's direct-debit batch file;
+ * - `overdue-reminders` (daily 09:05): 催缴 by stage; `renovation-reminders` (daily 09:30); `ticket-stock-take` (daily 17:00).
+ * Run ids derive from the schedule and its period (month or business date); what a run does is idempotent per
+ * unit/reminder, so a double trigger or a retry charges and reminds once.
+ */
+export interface ScheduleDeps {
+  ports?: () => NotificationPort[];
+  billing?: BillingOptions;
+}
+
+const DEFAULT_BILLING: BillingOptions = { chunkSize: 50, concurrency: 8, budgetMs: 12 * 60_000 };
+
+export const schedulesRunner =
+  (deps: ScheduleDeps = {}) =>
+  async ({ event, store, scheduledAt, ctx }: ScheduleInput) => {
+    const day = businessDate(scheduledAt);
+    const month = monthOf(day);
+    const ports = () => (deps.ports ?? notifiersFromEnv)();
+    const estates = async () => (await access.listEstates(store)).map((item) => String(item.id));
+    switch (event.scheduleId) {
+      case 'monthly-billing': {
+        const runs = [];
+        for (const estateId of await estates()) {
+          const runId = billingRunId(estateId, month);
+          runs.push(
+            await runMonthlyBilling(
+              store,
+              ctx(runId),
+              { estateId, month, billingDate: day },
+              { ...DEFAULT_BILLING, ...deps.billing },
+            ),
+          );
+        }
+        return { runId: `monthly-billing:${month}`, runs };
+      }
+      case 'debit-batch': {
+        const batches = [];
+        for (const estateId of await estates()) {
+          const settings = await readReminderSettings(store, estateId);
+          const debitDate = `${month}-${String(settings.debitDay).padStart(2, '0')}`;
+          const outcome = await createDebitBatch(store, ctx(debitBatchRunId(estateId, month)), estateId, month, debitDate);
+          batches.push({ ...outcome.result, replayed: outcome.replayed });
+        }
+        return { runId: `debit-batch:${month}`, batches };
+      }
+      case 'overdue-reminders': {
+        const runId = `overdue-reminders:${day}`;
+        return { runId, ...(await runOverdueReminders(store, ctx(runId), day, ports())) };
+      }
+      case 'renovation-reminders': {
+        const runId = `renovation-reminders:${day}`;
+        return { runId, ...(await runRenovationReminders(store, ctx(runId), day, ports())) };
+      }
+      case 'ticket-stock-take': {
+        const runId = `ticket-stock-take:${day}`;
+        return { runId, ...(await runStockTake(store, ctx(runId), day, ports())) };
+      }
+      default:
+        throw new Error(`unknown schedule: ${event.scheduleId}`);
+    }
+  };
+
+export const handler = scheduleHandler(schedulesRunner());

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../functions/core/roles';
+import { allSchedules } from '../../functions/manifest';
+import { runMonthlyBilling } from '../../functions/schedules/billing.commands';
+import { allItems, context } from '../support/store';
+import { addParking, runSchedule, seedSchedules, sh } from './schedules-seed';
+
+const chargesOf = async (store: Awaited<ReturnType<typeof seedSchedules>>) =>
+  (await allItems(store)).filter((item) => item.type === 'ledgerEntry' && item.entryKind === 'charge');
+
+const byUnit = (charges: Array<Record<string, unknown>>) => {
+  const counts: Record<string, number> = {};
+  for (const c of charges) counts[String(c.unitCode)] = (counts[String(c.unitCode)] ?? 0) + 1;
+  return counts;
+};
+
+describe('monthly-billing', () => {
+  it('is a manifest schedule on the 1st of the month, Beijing time', () => {
+    const found = allSchedules().find(({ schedule }) => schedule.id === 'monthly-billing');
+    expect(found?.schedule).toMatchObject({ expression: 'cron(0 1-6 1 * ? *)', timezone: 'Asia/Shanghai' });
+    expect(found?.fn.entry).toBe('functions/schedules/schedules.handler.ts');
+  });
+
+  it('charges each received unit once when the month is billed twice', async () => {
+    // Prepare: 3-2-1501 (seed, 未交房) is not billed; 3-2-1601 occupied; 3-2-1701 received on 10 Dec (pro-rated)
+    const store = await seedSchedules([
+      { code: '3-2-1601', area: '100.00', status: 'occupied' },
+      { code: '3-2-1701', area: '120.00', status: 'handed_over', receivedOn: '2026-12-10' },
+    ]);
+    // Act
+    const first = await runSchedule(store, 'monthly-billing', sh('2026-12-01', 1));
+    const second = await runSchedule(store, 'monthly-billing', sh('2026-12-01', 2));
+    // Assess
+    expect(first).toMatchObject({ runId: 'monthly-billing:2026-12', runs: [{ done: true, billed: 2, skipped: 1 }] });
+    expect(second).toMatchObject({ runs: [{ done: true, billed: 2, resumed: true }] });
+    const charges = await chargesOf(store);
+    expect(byUnit(charges)).toEqual({ '3-2-1601': 1, '3-2-1701': 1 });
+    const full = charges.find((c) => c.unitCode === '3-2-1601');
+    expect(full).toMatchObject({ itemCode: 'property_fee', period: '2026-12', amountFen: 25000, dueDate: '2026-12-15' });
+    // 120 ㎡ × 2.50 = 300.00 a month; 10–31 Dec is 22 of 31 days → 212.90
+    const proRated = charges.find((c) => c.unitCode === '3-2-1701');
+    expect(proRated).toMatchObject({ amountFen: 21290, periodFrom: '2026-12-10', proRated: { from: '2026-12-10' } });
+  });
+
+  it('bills every unit exactly once when a run crashes in the middle and is run again', async () => {
+    // Prepare: seven occupied units, chunks of two
+    const codes = ['3-1-0101', '3-1-0201', '3-1-0301', '3-1-0401', '3-1-0501', '3-1-0601', '3-1-0701'];
+    const store = await seedSchedules(codes.map((code) => ({ code, area: '80.00', status: 'occupied' as const })));
+    const ctx = context('centre_head', { actor: SYSTEM_ACTOR, source: 'schedule', now: sh('2026-12-01', 1) });
+    const input = { estateId: 'lhy', month: '2026-12', billingDate: '2026-12-01' };
+    let billedBeforeCrash = 0;
+    // Act: the process dies before the fifth unit
+    const crashed = runMonthlyBilling(store, ctx, input, {
+      chunkSize: 2,
+      concurrency: 1,
+      beforeUnit: (unitCode) => {
+        if (unitCode === '3-1-0501') throw new Error('injected crash');
+        billedBeforeCrash += 1;
+      },
+    });
+    await expect(crashed).rejects.toThrow('injected crash');
+    const afterCrash = byUnit(await chargesOf(store));
+    const rerun = await runMonthlyBilling(store, { ...ctx, now: sh('2026-12-01', 2) }, input, { chunkSize: 2, concurrency: 1 });
+    const again = await runMonthlyBilling(store, { ...ctx, now: sh('2026-12-01', 3) }, input, { chunkSize: 2 });
+    // Assess
+    expect(billedBeforeCrash).toBe(4);
+    expect(Object.keys(afterCrash)).toHaveLength(4);
+    expect(rerun).toMatchObject({ resumed: true, done: true, failed: 0 });
+    expect(again).toMatchObject({ done: true });
+    const counts = byUnit(await chargesOf(store));
+    expect(counts).toEqual(Object.fromEntries(codes.map((code) => [code, 1])));
+    const account = (await allItems(store)).find((item) => item.type === 'ledgerAccount' && item.unitCode === '3-1-0701');
+    expect(account).toMatchObject({ owedFen: 20000, version: 1 });
+  });
+
+  it('charges the parking month that starts in the billed month, once', async () => {
+    // Prepare: signed up on 3 Nov; Nov's parking month was charged at check-in
+    const store = await seedSchedules([{ code: '3-2-1601', area: '100.00', status: 'occupied' }]);
+    await addParking(store, '3-2-1601', 'B2-018', '2026-11-03');
+    // Act
+    await runSchedule(store, 'monthly-billing', sh('2026-12-01', 1));
+    await runSchedule(store, 'monthly-billing', sh('2026-12-01', 1));
+    // Assess
+    const parking = (await chargesOf(store)).filter((c) => c.itemCode === 'parking_rent');
+    expect(parking).toHaveLength(1);
+    expect(parking[0]).toMatchObject({
+      period: '2026-12-03~2027-01-02',
+      amountFen: 30000,
+      bayNo: 'B2-018',
+      dueDate: '2026-12-03',
+    });
+  });
+});
