@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoLocal } from '../cdk/local/dynamo-local';
 import { putFeeItemVersion } from '../functions/fees/fee-schedule.commands';
 import { runMonthlyBilling } from '../functions/schedules/billing.commands';
@@ -8,6 +8,7 @@ import type { CommandContext } from '../functions/store/commit';
 import { ensureTable } from '../functions/store/ensure-table';
 import { keys } from '../functions/store/keys';
 import { createBuilding, createEstate } from '../functions/units/units.commands';
+import { countItems } from './support';
 
 /**
  * Monthly billing throughput: BENCH_UNITS (default 10,000) occupied units billed for one month through the
@@ -23,17 +24,6 @@ const ctx = (): CommandContext => ({
   source: 'schedule',
   now: new Date(),
 });
-
-const countItems = async (store: Store) => {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await store.doc.send(new ScanCommand({ TableName: store.tableName, Select: 'COUNT', ExclusiveStartKey: start }));
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
-};
 
 const batchWriteAll = async (store: Store, items: Array<Record<string, unknown>>, parallel: number) => {
   const batches: Array<Array<Record<string, unknown>>> = [];

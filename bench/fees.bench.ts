@@ -1,16 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoLocal } from '../cdk/local/dynamo-local';
 import type { Role } from '../functions/core/roles';
 import { putFeeItemVersion } from '../functions/fees/fee-schedule.commands';
 import { PostChargesBody, PostPaymentBody } from '../functions/fees/fees.schema';
 import { postCharges, postPayment } from '../functions/fees/ledger.commands';
 import { createBook } from '../functions/fees/vouchers.commands';
-import { createStore, type Store } from '../functions/store/client';
+import { createStore } from '../functions/store/client';
 import type { CommandContext } from '../functions/store/commit';
 import { ensureTable } from '../functions/store/ensure-table';
 import { createBuilding, createEstate, createUnit } from '../functions/units/units.commands';
 import { CreateUnitBody } from '../functions/units/units.schema';
+import { countItems, runClients } from './support';
 
 /**
  * Fee posting throughput: 2,000 payments across 200 units from 8 concurrent clients (each a front-desk
@@ -27,40 +28,6 @@ const ctx = (id: string, role: Role, key?: string): CommandContext => ({
   now: new Date(),
   idempotencyKey: key,
 });
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-
-const countItems = async (store: Store) => {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await store.doc.send(new ScanCommand({ TableName: store.tableName, Select: 'COUNT', ExclusiveStartKey: start }));
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
-};
-
-const runClients = async (work: (client: number, index: number) => Promise<void>, total: number, clients = CLIENTS) => {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async (_, client) => {
-      while (next < total) {
-        const index = next;
-        next += 1;
-        const t0 = performance.now();
-        await work(client, index);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { perSecond: total / seconds, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-};
 
 export const run = async () => {
   const dynamo = await startDynamoLocal();
@@ -162,7 +129,7 @@ export const run = async () => {
         }),
       );
     };
-    const rawBefore = await runClients((c, i) => rawTransaction('before', c, i), PAYMENTS);
+    const rawBefore = await runClients((c, i) => rawTransaction('before', c, i), PAYMENTS, CLIENTS);
 
     // Act: payments through the command layer (reads, rules, one transaction each), counting what is written.
     let transactionItems = 0;
@@ -172,20 +139,24 @@ export const run = async () => {
       return (send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
     }) as typeof store.doc.send;
     const before = await countItems(store);
-    const commands = await runClients(async (c, i) => {
-      const unit = unitCodes[(i * 7) % UNITS] as string;
-      await postPayment(
-        store,
-        ctx(`desk-${c}`, 'front_desk', `bench-pay-${i}`),
-        'bench',
-        unit,
-        PostPaymentBody.parse({ amountFen: 5000 + (i % 97), method: 'cash', voucher: { kind: 'receipt', bookId: `R${c}` } }),
-      );
-    }, PAYMENTS);
+    const commands = await runClients(
+      async (c, i) => {
+        const unit = unitCodes[(i * 7) % UNITS] as string;
+        await postPayment(
+          store,
+          ctx(`desk-${c}`, 'front_desk', `bench-pay-${i}`),
+          'bench',
+          unit,
+          PostPaymentBody.parse({ amountFen: 5000 + (i % 97), method: 'cash', voucher: { kind: 'receipt', bookId: `R${c}` } }),
+        );
+      },
+      PAYMENTS,
+      CLIENTS,
+    );
     const newItemsPerPayment = ((await countItems(store)) - before) / PAYMENTS;
     const itemsPerPayment = transactionItems / PAYMENTS;
 
-    const rawAfter = await runClients((c, i) => rawTransaction('after', c, i), PAYMENTS);
+    const rawAfter = await runClients((c, i) => rawTransaction('after', c, i), PAYMENTS, CLIENTS);
     const rawSingle = await runClients((_, i) => rawTransaction('single', 0, i), PAYMENTS, 1);
     const rawBest = Math.max(rawBefore.perSecond, rawAfter.perSecond, rawSingle.perSecond);
     const ratio = commands.perSecond / rawBest;

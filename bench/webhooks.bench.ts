@@ -26,6 +26,7 @@ import type { CommandContext } from '../functions/store/commit';
 import { ensureTable } from '../functions/store/ensure-table';
 import { createBuilding, createEstate, createUnit } from '../functions/units/units.commands';
 import { CreateUnitBody } from '../functions/units/units.schema';
+import { runClients } from './support';
 
 /**
  * Webhook throughput: verified provider notifications (WeChat Pay, Alipay, Stripe in turn) over HTTP through
@@ -41,28 +42,9 @@ const AMOUNT = 10_000;
 const RAW = 400;
 
 const ctx = (id: string, role: Role): CommandContext => ({ actor: { id, name: id, role }, source: 'api', now: new Date() });
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-
-const runClients = async (work: (index: number) => Promise<void>, total: number, clients = SENDERS) => {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < total) {
-        const index = next;
-        next += 1;
-        const t0 = performance.now();
-        await work(index);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { perSecond: total / seconds, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-};
+/** The webhook senders: index-driven work from SENDERS concurrent clients. */
+const runSenders = (work: (index: number) => Promise<void>, total: number, clients = SENDERS) =>
+  runClients((_, index) => work(index), total, clients);
 
 const count = async (store: Store, type: string, kind?: string) => {
   let n = 0;
@@ -159,7 +141,7 @@ export const run = async () => {
     };
     const rawRound = async (round: string, clients = SENDERS) => {
       let conflicts = 0;
-      const measured = await runClients(
+      const measured = await runSenders(
         async (i) => {
           try {
             await rawTransaction(round, i);
@@ -207,7 +189,7 @@ export const run = async () => {
       });
     }
     const orders: string[] = [];
-    await runClients(async (i) => {
+    await runSenders(async (i) => {
       const order = await createPaymentOrder(
         store,
         ctx('desk', 'front_desk'),
@@ -254,7 +236,7 @@ export const run = async () => {
     let failures = 0;
 
     // Act: deliveries over HTTP.
-    const hooks = await runClients(async (d) => {
+    const hooks = await runSenders(async (d) => {
       const step = plan[d] as number;
       const index = step >= 0 ? step : -1 - step;
       const n = notifications[index] as (typeof notifications)[number];
