@@ -17,15 +17,7 @@ describe('renovation over HTTP', () => {
     const desk = await t.token('front_desk', '张三', { sub: 'desk-1' });
     const cashier = await t.token('cashier', '赵出纳', { sub: 'cashier-1' });
     const manager = await t.token('renovation_manager', '钱经理', { sub: 'mgr-1' });
-    const ok = async (method: string, path: string, token: string, json?: unknown, headers?: Record<string, string>) => {
-      const response = await t.call(method, path, {
-        token,
-        ...(json !== undefined ? { json } : {}),
-        ...(headers ? { headers } : {}),
-      });
-      expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
-      return response.body;
-    };
+    const ok = t.ok.bind(t);
     await ok('POST', '/estates', head, { id: 'lhy', name: '绿湖苑' });
     await ok('POST', '/estates/lhy/buildings', head, { code: '3' });
     await ok('POST', '/estates/lhy/units', desk, {

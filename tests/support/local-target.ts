@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { issueToken, loadOrCreateLocalKeys, type TokenRequest } from '../../cdk/local/local-auth';
 import { type LocalTarget, startLocalTarget } from '../../cdk/local/local-target';
 import type { Role } from '../../functions/core/roles';
@@ -16,6 +16,8 @@ export interface RunningTarget {
     path: string,
     options?: { token?: string; json?: unknown; body?: Buffer | string; headers?: Record<string, string> },
   ): Promise<{ status: number; body: any }>;
+  /** A call that must succeed (2xx); answers the body, or fails the test naming the route and the answer. */
+  ok(method: string, path: string, token: string, json?: unknown, headers?: Record<string, string>): Promise<any>;
 }
 
 /** The local target in this test process, on a free port, with a table of its own in the shared DynamoDB Local. */
@@ -29,12 +31,21 @@ export const startTarget = async (label: string): Promise<RunningTarget> => {
     runSchedules: false,
   });
   const keys = await loadOrCreateLocalKeys(dataDir);
-  return {
+  const running: RunningTarget = {
     target,
     url: target.url,
     dataDir,
     token: (role, name = '测试员', extra = {}) =>
       issueToken(keys, { roles: Array.isArray(role) ? role : [role], name, ...extra }),
+    async ok(method, path, token, json, headers) {
+      const response = await running.call(method, path, {
+        token,
+        ...(json !== undefined ? { json } : {}),
+        ...(headers ? { headers } : {}),
+      });
+      expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
+      return response.body;
+    },
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -54,4 +65,5 @@ export const startTarget = async (label: string): Promise<RunningTarget> => {
       return { status: response.status, body: parsed };
     },
   };
+  return running;
 };
