@@ -1,4 +1,5 @@
 import { isDeskError } from '../core/errors';
+import { newId } from '../core/ids';
 import { formatFen } from '../core/money';
 import { planCharges } from '../fees/charges.domain';
 import type { FeeItemVersion } from '../fees/fee-schedule.domain';
@@ -16,16 +17,20 @@ import {
 } from '../fees/fees.store';
 import { type Account, applyCharges, emptyAccount } from '../fees/ledger.domain';
 import type { Store } from '../store/client';
-import { type CommandContext, type CommandPlan, runCommand } from '../store/commit';
+import { type CommandContext, type CommandPlan, type PlannedWrite, runCommand } from '../store/commit';
 import { access, keys, stripKeys } from '../store/keys';
 import type { UnitRecord } from '../units/units.domain';
 import { alreadyCharged, billingKey, billingLinesFor, billingRunId, type ParkingAgreementFacts } from './billing.domain';
+import { BillingLeaseLostError, BillingRunInProgressError } from './schedules.errors';
 
 /**
  * Monthly billing (月度计费): every received unit of an estate gets the month's property service fee and its
  * parking months, in bounded chunks of units. Each unit is one transaction under the key
  * `billing:<estate>:<month>:<unit>`, so a unit is billed once whatever happens; a cursor record per run
  * (`SCHEDRUN#monthly-billing:<estate>:<month>`) lets a crashed or timed-out run resume at its last chunk.
+ * One runner at a time: a run takes the run's lease (`SCHEDRUN#…` / `LEASE`, a conditional put with an expiry),
+ * renews it with every saved chunk and releases it at the end; a second runner for the same estate and month
+ * stops with `BillingRunInProgressError`, and the lease of a runner that died expires so a later trigger resumes.
  */
 export interface BillingProgress {
   runId: string;
@@ -52,9 +57,14 @@ export interface BillingOptions {
   maxChunks?: number;
   /** Stop (resumably) before starting a chunk once this much wall time has passed. */
   budgetMs?: number;
+  /** How long the run's lease holds without renewal (renewed with every chunk); a dead runner's lease expires. */
+  leaseMs?: number;
   /** Test seam: called before each unit is billed (a crash can be injected here). */
   beforeUnit?: (unitCode: string) => void | Promise<void>;
 }
+
+/** Longer than a chunk ever takes, shorter than the hour between the 1st's triggers. */
+export const DEFAULT_LEASE_MS = 15 * 60_000;
 
 type UnitOutcome = 'billed' | 'replayed' | 'nothing_due' | 'skipped';
 interface UnitResult {
@@ -164,13 +174,106 @@ const emptyProgress = (estateId: string, month: string): BillingProgress => ({
   failures: [],
 });
 
-const saveProgress = (store: Store, ctx: CommandContext, progress: BillingProgress) =>
+/** The run's lease: who runs it and until when. Kept one day past its end for the record, then removed by TTL. */
+const leaseItem = (runId: string, holder: string, at: Date, leaseMs: number) => {
+  const leaseUntil = new Date(at.getTime() + leaseMs);
+  return {
+    ...keys.scheduleLease(runId),
+    type: 'scheduleLease',
+    runId,
+    holder,
+    acquiredAt: at.toISOString(),
+    leaseUntil: leaseUntil.toISOString(),
+    expiresAt: Math.floor(leaseUntil.getTime() / 1000) + 24 * 3600,
+  };
+};
+
+/**
+ * Takes the run's lease when nobody holds it, its holder released it, or its holder's lease ran out
+ * (a runner that died); otherwise refuses with `BillingRunInProgressError`.
+ */
+const acquireLease = (store: Store, ctx: CommandContext, runId: string, holder: string, at: Date, leaseMs: number) =>
+  runCommand(
+    store,
+    { ...ctx, idempotencyKey: undefined },
+    { name: 'schedules.acquireBillingLease', request: { runId, holder } },
+    async () => {
+      const current = await access.getScheduleLease(store, runId);
+      return {
+        writes: [
+          {
+            item: {
+              Put: {
+                TableName: store.tableName,
+                Item: leaseItem(runId, holder, at, leaseMs),
+                ConditionExpression:
+                  'attribute_not_exists(pk) OR attribute_exists(releasedAt) OR leaseUntil < :now OR holder = :holder',
+                ExpressionAttributeValues: { ':now': at.toISOString(), ':holder': holder },
+              },
+            },
+            onConditionFailed: () =>
+              new BillingRunInProgressError(runId, current?.leaseUntil ? String(current.leaseUntil) : undefined),
+          },
+        ],
+        audit: [],
+        outbox: [],
+        result: null,
+      };
+    },
+  );
+
+/** Renews the lease while this runner still holds it; a lost lease stops the run before it saves anything. */
+const renewLease = (store: Store, runId: string, holder: string, at: Date, leaseMs: number): PlannedWrite => {
+  const item = leaseItem(runId, holder, at, leaseMs);
+  return {
+    item: {
+      Update: {
+        TableName: store.tableName,
+        Key: keys.scheduleLease(runId),
+        UpdateExpression: 'SET leaseUntil = :until, expiresAt = :exp',
+        ConditionExpression: 'holder = :holder AND attribute_not_exists(releasedAt)',
+        ExpressionAttributeValues: { ':until': item.leaseUntil, ':exp': item.expiresAt, ':holder': holder },
+      },
+    },
+    onConditionFailed: () => new BillingLeaseLostError(runId),
+  };
+};
+
+const releaseLease = (store: Store, ctx: CommandContext, runId: string, holder: string, at: Date) =>
+  runCommand(
+    store,
+    { ...ctx, idempotencyKey: undefined },
+    { name: 'schedules.releaseBillingLease', request: { runId, holder } },
+    async () => ({
+      writes: [
+        {
+          item: {
+            Update: {
+              TableName: store.tableName,
+              Key: keys.scheduleLease(runId),
+              UpdateExpression: 'SET releasedAt = :at',
+              ConditionExpression: 'holder = :holder',
+              ExpressionAttributeValues: { ':at': at.toISOString(), ':holder': holder },
+            },
+          },
+          onConditionFailed: () => new BillingLeaseLostError(runId),
+        },
+      ],
+      audit: [],
+      outbox: [],
+      result: null,
+    }),
+  );
+
+/** Saves the cursor and counts together with the lease renewal: only the lease holder moves the cursor. */
+const saveProgress = (store: Store, ctx: CommandContext, progress: BillingProgress, lease: PlannedWrite) =>
   runCommand(
     store,
     { ...ctx, idempotencyKey: undefined },
     { name: 'schedules.billingProgress', request: progress },
     async () => ({
       writes: [
+        lease,
         {
           item: {
             Put: {
@@ -205,8 +308,9 @@ const inParallel = async <T>(items: T[], limit: number, work: (item: T) => Promi
 };
 
 /**
- * Bills an estate for a month, chunk by chunk from the saved cursor. Business errors of one unit (e.g. no
- * rate) are recorded on the run and the run goes on; anything else stops the run, which a re-run resumes.
+ * Bills an estate for a month, chunk by chunk from the saved cursor, holding the run's lease. Business errors of
+ * one unit (e.g. no rate) are recorded on the run and the run goes on; anything else stops the run (the lease is
+ * released), and a re-run resumes. A second runner while the lease is held throws `BillingRunInProgressError`.
  */
 export const runMonthlyBilling = async (
   store: Store,
@@ -215,49 +319,71 @@ export const runMonthlyBilling = async (
   options: BillingOptions = {},
 ): Promise<BillingProgress & { resumed: boolean }> => {
   const { estateId, month } = input;
+  const runId = billingRunId(estateId, month);
   const chunkSize = options.chunkSize ?? 50;
   const concurrency = options.concurrency ?? 8;
-  const stored = await access.getScheduleRun(store, billingRunId(estateId, month));
-  const progress: BillingProgress = stored
-    ? ({ ...emptyProgress(estateId, month), ...(stripKeys(stored) as Partial<BillingProgress>) } as BillingProgress)
-    : emptyProgress(estateId, month);
-  const resumed = Boolean(stored);
-  if (progress.done) return { ...progress, resumed };
-  const feeItems = await readFeeVersions(store, estateId);
-  let chunksNow = 0;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const started = Date.now();
-  while (!progress.done) {
-    if (options.maxChunks !== undefined && chunksNow >= options.maxChunks) break;
-    if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
-    const page = await access.listUnits(store, estateId, {
-      limit: chunkSize,
-      ...(progress.cursor ? { cursor: progress.cursor } : {}),
-    });
-    const units = page.items.map((item) => {
-      const { type: _type, ...unit } = stripKeys(item);
-      return unit as unknown as UnitRecord;
-    });
-    await inParallel(units, concurrency, async (unit) => {
-      await options.beforeUnit?.(unit.code);
-      try {
-        const outcome = await billUnit(store, ctx, { ...input, unit, feeItems });
-        if (outcome.replayed) progress.replayed += 1;
-        else if (outcome.result.outcome === 'billed') {
-          progress.billed += 1;
-          progress.chargedFen += outcome.result.chargedFen;
-        } else if (outcome.result.outcome === 'nothing_due') progress.nothingDue += 1;
-        else progress.skipped += 1;
-      } catch (error) {
-        if (!isDeskError(error)) throw error;
-        progress.failed += 1;
-        progress.failures = [...progress.failures, { unitCode: unit.code, code: error.code, message: error.message }].slice(-50);
+  // Lease times follow the run's clock (ctx.now) plus the real time elapsed since the run started.
+  const clock = () => new Date(ctx.now.getTime() + (Date.now() - started));
+  const finished = await access.getScheduleRun(store, runId);
+  if (finished?.done) {
+    return { ...emptyProgress(estateId, month), ...(stripKeys(finished) as Partial<BillingProgress>), resumed: true };
+  }
+  const holder = newId(ctx.now);
+  await acquireLease(store, ctx, runId, holder, clock(), leaseMs);
+  try {
+    // Read the cursor only once the lease is ours: the previous holder may have moved it.
+    const stored = await access.getScheduleRun(store, runId);
+    const progress: BillingProgress = stored
+      ? ({ ...emptyProgress(estateId, month), ...(stripKeys(stored) as Partial<BillingProgress>) } as BillingProgress)
+      : emptyProgress(estateId, month);
+    const resumed = Boolean(stored);
+    if (progress.done) return { ...progress, resumed };
+    const feeItems = await readFeeVersions(store, estateId);
+    let chunksNow = 0;
+    while (!progress.done) {
+      if (options.maxChunks !== undefined && chunksNow >= options.maxChunks) break;
+      if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
+      const page = await access.listUnits(store, estateId, {
+        limit: chunkSize,
+        ...(progress.cursor ? { cursor: progress.cursor } : {}),
+      });
+      const units = page.items.map((item) => {
+        const { type: _type, ...unit } = stripKeys(item);
+        return unit as unknown as UnitRecord;
+      });
+      await inParallel(units, concurrency, async (unit) => {
+        await options.beforeUnit?.(unit.code);
+        try {
+          const outcome = await billUnit(store, ctx, { ...input, unit, feeItems });
+          if (outcome.replayed) progress.replayed += 1;
+          else if (outcome.result.outcome === 'billed') {
+            progress.billed += 1;
+            progress.chargedFen += outcome.result.chargedFen;
+          } else if (outcome.result.outcome === 'nothing_due') progress.nothingDue += 1;
+          else progress.skipped += 1;
+        } catch (error) {
+          if (!isDeskError(error)) throw error;
+          progress.failed += 1;
+          progress.failures = [...progress.failures, { unitCode: unit.code, code: error.code, message: error.message }].slice(
+            -50,
+          );
+        }
+      });
+      progress.cursor = page.cursor;
+      progress.done = !page.cursor;
+      progress.chunks += 1;
+      chunksNow += 1;
+      await saveProgress(store, ctx, progress, renewLease(store, runId, holder, clock(), leaseMs));
+    }
+    return { ...progress, resumed };
+  } finally {
+    await releaseLease(store, ctx, runId, holder, clock()).catch((error) => {
+      // A lost lease needs no release; anything else only delays the next run until the lease expires.
+      if (!(error instanceof BillingLeaseLostError)) {
+        console.error(JSON.stringify({ level: 'warn', command: 'schedules.releaseBillingLease', runId, error: String(error) }));
       }
     });
-    progress.cursor = page.cursor;
-    progress.done = !page.cursor;
-    progress.chunks += 1;
-    chunksNow += 1;
-    await saveProgress(store, ctx, progress);
   }
-  return { ...progress, resumed };
 };

@@ -8,6 +8,7 @@ import { createDebitBatch } from './debit.commands';
 import { debitBatchRunId } from './debit.domain';
 import { type NotificationPort, notifiersFromEnv } from './notify';
 import { readReminderSettings, runOverdueReminders, runRenovationReminders, runStockTake } from './reminders.commands';
+import { BillingRunInProgressError } from './schedules.errors';
 
 /**
  * The fee and reminder schedules, one function dispatching on `scheduleId` (see the manifest):
@@ -36,14 +37,20 @@ export const schedulesRunner =
         const runs = [];
         for (const estateId of await estates()) {
           const runId = billingRunId(estateId, month);
-          runs.push(
-            await runMonthlyBilling(
-              store,
-              ctx(runId),
-              { estateId, month, billingDate: day },
-              { ...DEFAULT_BILLING, ...deps.billing },
-            ),
-          );
+          try {
+            runs.push(
+              await runMonthlyBilling(
+                store,
+                ctx(runId),
+                { estateId, month, billingDate: day },
+                { ...DEFAULT_BILLING, ...deps.billing },
+              ),
+            );
+          } catch (error) {
+            // Another runner has this estate's month (a double trigger): it is reported, not retried or dead-lettered.
+            if (!(error instanceof BillingRunInProgressError)) throw error;
+            runs.push({ runId, estateId, month, busy: true, error: { code: error.code, message: error.message } });
+          }
         }
         return { runId: `monthly-billing:${month}`, runs };
       }

@@ -38,6 +38,7 @@ import type { Store } from './client';
  * | receipt exchanged | BOOK#<estate>#<book>        | VOUCHER#<number>#EXCHANGED | –                                |
  * | copying day book  | DAYBOOK#<estate>#<date>     | ENTRY#<ulid> / CLOSE  | –                                     |
  * | schedule run      | SCHEDRUN#<runId>            | RUN                   | –  (cursor + counts of a chunked run) |
+ * | schedule lease    | SCHEDRUN#<runId>            | LEASE                 | –  (one runner at a time; expires, TTL) |
  * | reminder (提醒)   | REMINDER#<estate>#<dedupKey>| REMINDER              | ESTATE#<estate>#REMINDERS / <date>#<dedupKey> |
  * | reminder settings | ESTATE#<estate>             | REMINDERSETTINGS      | –                                     |
  * | debit batch (托收)| DEBITBATCH#<estate>#<month> | BATCH                 | ESTATE#<estate>#DEBITBATCHES / <month> |
@@ -164,6 +165,7 @@ export const keys = {
   dayBookClose: (estateId: string, date: string) => ({ pk: `DAYBOOK#${estateId}#${date}`, sk: 'CLOSE' }),
   // schedules: billing runs, reminders (提醒), direct-debit batches (托收)
   scheduleRun: (runId: string) => ({ pk: `SCHEDRUN#${runId}`, sk: 'RUN' }),
+  scheduleLease: (runId: string) => ({ pk: `SCHEDRUN#${runId}`, sk: 'LEASE' }),
   reminder: (estateId: string, dedupKey: string) => ({ pk: `REMINDER#${estateId}#${dedupKey}`, sk: 'REMINDER' }),
   reminderIndex: (estateId: string, date: string, dedupKey: string) => ({
     gsi1pk: `ESTATE#${estateId}#REMINDERS`,
@@ -534,6 +536,9 @@ export const access = {
 
   /** How far has this chunked schedule run got (cursor), and is it done? */
   getScheduleRun: (store: Store, runId: string) => getItem(store, keys.scheduleRun(runId)),
+
+  /** Who is running this chunked schedule run right now, and until when is their lease good? */
+  getScheduleLease: (store: Store, runId: string) => getItem(store, keys.scheduleLease(runId)),
 
   /** The unit's parking agreements (车位协议), for monthly parking charges. */
   listParkingAgreements: (store: Store, estateId: string, unitCode: string) =>

@@ -1,7 +1,9 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../functions/core/roles';
 import { allSchedules } from '../../functions/manifest';
 import { runMonthlyBilling } from '../../functions/schedules/billing.commands';
+import { keys } from '../../functions/store/keys';
 import { allItems, context } from '../support/store';
 import { addParking, runSchedule, seedSchedules, sh } from './schedules-seed';
 
@@ -89,5 +91,75 @@ describe('monthly-billing', () => {
       bayNo: 'B2-018',
       dueDate: '2026-12-03',
     });
+  });
+
+  it('lets one of two overlapping runs for the same estate and month work and reports the other as busy', async () => {
+    // Prepare: six units; each unit takes a moment, so the two triggers overlap
+    const codes = ['3-1-0101', '3-1-0201', '3-1-0301', '3-1-0401', '3-1-0501', '3-1-0601'];
+    const store = await seedSchedules(codes.map((code) => ({ code, area: '80.00', status: 'occupied' as const })));
+    const slow = {
+      billing: { chunkSize: 2, concurrency: 1, beforeUnit: () => new Promise<void>((resolve) => setTimeout(resolve, 40)) },
+    };
+    // Act: a double trigger of the 01:00 run
+    const both = await Promise.all([
+      runSchedule(store, 'monthly-billing', sh('2026-12-01', 1), slow),
+      runSchedule(store, 'monthly-billing', sh('2026-12-01', 1), slow),
+    ]);
+    // Assess
+    const runs = both.map((outcome) => (outcome as { runs: Array<Record<string, unknown>> }).runs[0]);
+    const worked = runs.filter((run) => run?.done === true);
+    const busy = runs.filter((run) => run?.busy === true);
+    expect(worked).toHaveLength(1);
+    expect(worked[0]).toMatchObject({ billed: 6, replayed: 0, failed: 0 });
+    expect(busy).toHaveLength(1);
+    expect(busy[0]).toMatchObject({
+      runId: 'monthly-billing:lhy:2026-12',
+      error: { code: 'BILLING_RUN_IN_PROGRESS', message: expect.stringContaining('正由另一个任务运行') },
+    });
+    expect(byUnit(await chargesOf(store))).toEqual(Object.fromEntries(codes.map((code) => [code, 1])));
+    const run = (await allItems(store)).find((item) => item.type === 'scheduleRun');
+    expect(run).toMatchObject({ done: true, billed: 6, skipped: 1, replayed: 0, chunks: 4 });
+  });
+
+  it('refuses a run while a dead runner’s lease holds, and resumes once the lease has expired', async () => {
+    // Prepare: a run crashed after four units; its process died holding the lease until 01:15
+    const codes = ['3-1-0101', '3-1-0201', '3-1-0301', '3-1-0401', '3-1-0501', '3-1-0601'];
+    const store = await seedSchedules(codes.map((code) => ({ code, area: '80.00', status: 'occupied' as const })));
+    const ctx = context('centre_head', { actor: SYSTEM_ACTOR, source: 'schedule', now: sh('2026-12-01', 1) });
+    const input = { estateId: 'lhy', month: '2026-12', billingDate: '2026-12-01' };
+    const crash = (unitCode: string) => {
+      if (unitCode === '3-1-0501') throw new Error('process killed');
+    };
+    await expect(runMonthlyBilling(store, ctx, input, { chunkSize: 2, concurrency: 1, beforeUnit: crash })).rejects.toThrow(
+      'process killed',
+    );
+    const runId = 'monthly-billing:lhy:2026-12';
+    await store.doc.send(
+      new PutCommand({
+        TableName: store.tableName,
+        Item: {
+          ...keys.scheduleLease(runId),
+          type: 'scheduleLease',
+          runId,
+          holder: 'runner-that-died',
+          acquiredAt: sh('2026-12-01', 1).toISOString(),
+          leaseUntil: sh('2026-12-01', 1, 15).toISOString(),
+        },
+      }),
+    );
+    // Act
+    const whileHeld = runMonthlyBilling(store, { ...ctx, now: sh('2026-12-01', 1, 5) }, input, { chunkSize: 2 });
+    await expect(whileHeld).rejects.toMatchObject({
+      name: 'BillingRunInProgressError',
+      code: 'BILLING_RUN_IN_PROGRESS',
+      status: 409,
+      details: { runId, leaseUntil: sh('2026-12-01', 1, 15).toISOString() },
+    });
+    const afterExpiry = await runMonthlyBilling(store, { ...ctx, now: sh('2026-12-01', 2) }, input, { chunkSize: 2 });
+    // Assess
+    expect(afterExpiry).toMatchObject({ resumed: true, done: true, billed: 6, failed: 0 });
+    expect(byUnit(await chargesOf(store))).toEqual(Object.fromEntries(codes.map((code) => [code, 1])));
+    const lease = (await allItems(store)).find((item) => item.type === 'scheduleLease');
+    expect(lease).toMatchObject({ holder: expect.not.stringMatching('runner-that-died'), releasedAt: expect.any(String) });
   });
 });
