@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './client';
 
 /**
@@ -58,11 +58,20 @@ import type { Store } from './client';
  * | renovation permit | RENOVATION#<estate>#<unit>  | PERMIT#<ulid>         | ESTATE#<estate>#RENOVATIONS / <ulid>  |
  * | active-permit mark| RENOVATION#<estate>#<unit>  | ACTIVE                | –  (one active permit per unit)       |
  * | receipt refunded  | BOOK#<estate>#<book>        | VOUCHER#<number>#REFUNDED | –  (deposit refunded on it)       |
+ * | sheet sync state  | SHEETSYNC#<estate>          | STATE                 | –  (outbox cursors per topic)         |
+ * | sheet baseline    | SHEETSYNC#<estate>#<tab>    | BASE#<bucket>         | –  (last synced cells per row `_id`)  |
+ * | sheet exception   | SHEETSYNC#<estate>          | EXC#<id>              | –  (同步异常: conflict, deleted row…)  |
  * | permit/pass no.   | ESTATE#<estate>             | COUNTER#renovationPermit / COUNTER#renovationPass | –         |
  *
  * Audit entries live in their entity's item collection, so a record and its history are one query.
  */
 export const keys = {
+  sheetSyncState: (estateId: string) => ({ pk: `SHEETSYNC#${estateId}`, sk: 'STATE' }),
+  sheetBaseline: (estateId: string, tab: string, bucket: number) => ({
+    pk: `SHEETSYNC#${estateId}#${tab}`,
+    sk: `BASE#${String(bucket).padStart(3, '0')}`,
+  }),
+  sheetException: (estateId: string, id: string) => ({ pk: `SHEETSYNC#${estateId}`, sk: `EXC#${id}` }),
   estate: (estateId: string) => ({ pk: `ESTATE#${estateId}`, sk: 'ESTATE' }),
   estateIndex: (estateId: string) => ({ gsi1pk: 'ESTATES', gsi1sk: estateId }),
   building: (estateId: string, buildingCode: string) => ({ pk: `ESTATE#${estateId}`, sk: `BUILDING#${buildingCode}` }),
@@ -285,8 +294,49 @@ const queryAll = async (store: Store, input: Omit<QueryCommandInput, 'TableName'
   return items;
 };
 
+/**
+ * Many items by key, 100 a request (BatchGetItem's limit), unprocessed keys retried. Missing items are absent.
+ * Consistent reads: the sheet sync writes what it reads back to staff.
+ */
+const getItems = async (store: Store, itemKeys: readonly { pk: string; sk: string }[]) => {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < itemKeys.length; i += 100) {
+    let pending: Record<string, unknown>[] = itemKeys.slice(i, i + 100).map((k) => ({ pk: k.pk, sk: k.sk }));
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      const out = await store.doc.send(
+        new BatchGetCommand({ RequestItems: { [store.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(out.Responses?.[store.tableName] ?? []));
+      pending = (out.UnprocessedKeys?.[store.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+    }
+  }
+  return found;
+};
+
 /** Access patterns: each answers one business question. */
 export const access = {
+  /** These items, those that exist (the sheet sync loads the records behind changed rows at once). */
+  getItems,
+
+  /** Where did the sheet sync of this estate stop reading the outbox? */
+  getSheetSyncState: (store: Store, estateId: string) => getItem(store, keys.sheetSyncState(estateId)),
+
+  /** What did each row of this tab hold when it was last synced? */
+  listSheetBaselines: (store: Store, estateId: string, tab: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `SHEETSYNC#${estateId}#${tab}`, ':sk': 'BASE#' },
+      ConsistentRead: true,
+    }),
+
+  /** Which sync exceptions (同步异常) await a person? */
+  listSheetExceptions: (store: Store, estateId: string) =>
+    queryAll(store, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `SHEETSYNC#${estateId}`, ':sk': 'EXC#' },
+    }),
+
   /** Which estate is this? */
   getEstate: (store: Store, estateId: string) => getItem(store, keys.estate(estateId)),
 
