@@ -4,7 +4,7 @@ import type { RouteSpec } from './core/route';
 import { feeRoutes } from './fees/fees.routes';
 import { paymentRoutes } from './payments/payments.routes';
 import { renovationRoutes } from './renovation/renovation.routes';
-import { debitRoutes } from './schedules/debit.routes';
+import { schedulesApiRoutes } from './schedules/schedules-api.routes';
 import { systemRoutes } from './system/system.routes';
 import { ticketRoutes } from './tickets/tickets.routes';
 import { unitRoutes } from './units/units.routes';
@@ -109,7 +109,7 @@ export const manifest: readonly FunctionDefinition[] = [
   },
   {
     name: 'fee-schedules',
-    description: 'Monthly billing, the direct-debit batch, overdue (催缴), renovation and stock-take reminders',
+    description: 'Monthly billing, the direct-debit batch, overdue (催缴), renovation, stock-take and follow-up (回访) reminders',
     entry: 'functions/schedules/schedules.handler.ts',
     schedules: [
       {
@@ -142,16 +142,22 @@ export const manifest: readonly FunctionDefinition[] = [
         expression: 'cron(0 17 * * ? *)',
         timezone: 'Asia/Shanghai',
       },
+      {
+        id: 'ticket-follow-ups',
+        description: '每天 10:00：回访提醒，处理完成后超过回访时限（默认1个工作日）仍未回访的工单，每单每阶段只提醒一次',
+        expression: 'cron(0 10 * * ? *)',
+        timezone: 'Asia/Shanghai',
+      },
     ],
     tableAccess: COMMAND,
     memoryMb: 1024,
     timeoutSeconds: 900,
   },
   {
-    name: 'debit-api',
-    description: 'Direct-debit batch (银行托收): batch view, bank file download, result import',
-    entry: 'functions/schedules/debit.handler.ts',
-    routes: debitRoutes,
+    name: 'schedules-api',
+    description: 'Direct-debit batch (银行托收): view, bank file, result import; reminder settings (催缴提醒设置)',
+    entry: 'functions/schedules/schedules-api.handler.ts',
+    routes: schedulesApiRoutes,
     tableAccess: COMMAND,
     memoryMb: 1024,
     timeoutSeconds: 29,

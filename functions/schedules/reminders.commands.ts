@@ -1,17 +1,21 @@
 import { loadCalendar } from '../calendar/calendar.commands';
-import { AlreadyExistsError } from '../core/errors';
+import { AlreadyExistsError, VersionConflictError } from '../core/errors';
 import type { Account } from '../fees/ledger.domain';
 import { REFUND_WAIT_WORKING_DAYS } from '../renovation/renovation.domain';
 import type { Permit } from '../renovation/renovation.store';
 import type { Store } from '../store/client';
 import { type CommandContext, runCommand } from '../store/commit';
 import { access, keys, stripKeys } from '../store/keys';
-import { TICKET_KINDS, TICKET_STATUSES, type TicketRecord } from '../tickets/tickets.domain';
-import { placeOf } from '../tickets/tickets.store';
-import type { NotificationPort } from './notify';
+import { followUpDue, TICKET_KINDS, TICKET_STATUSES, type TicketRecord } from '../tickets/tickets.domain';
+import { placeOf, readSettings as readTicketSettings } from '../tickets/tickets.store';
+import { readEstate } from '../units/units.commands';
+import { type NotificationPort, wecomNotifier } from './notify';
 import {
   DEFAULT_REMINDER_SETTINGS,
   deliveryStatus,
+  describeStages,
+  followUpReminderFor,
+  maskWebhookUrl,
   overdueRemindersFor,
   type PermitFacts,
   REMINDER_CHANNELS,
@@ -23,6 +27,7 @@ import {
   renovationRemindersFor,
   stockTakeReminder,
 } from './reminders.domain';
+import type { ReminderSettingsInput } from './reminders.schema';
 
 /**
  * Raising and delivering reminders (提醒). A reminder is a record keyed by its dedup key (unit/permit + period +
@@ -55,12 +60,107 @@ const reminderExists = (dedupKey: string) =>
   new AlreadyExistsError('REMINDER_EXISTS', `提醒 ${dedupKey} 已生成，不重复提醒`, { dedupKey });
 const reminderBusy = (dedupKey: string) => new AlreadyExistsError('REMINDER_BUSY', `提醒 ${dedupKey} 正在发送`, { dedupKey });
 
+/** The estate's reminder settings (defaults until it saves its own), webhook URL in clear: for the runs only. */
 export const readReminderSettings = async (store: Store, estateId: string): Promise<ReminderSettings> => {
   const item = await access.getReminderSettings(store, estateId);
   if (!item) return DEFAULT_REMINDER_SETTINGS;
-  const { type: _type, ...rest } = stripKeys(item);
+  const { type: _type, estateId: _e, updatedAt: _u, updatedBy: _b, ...rest } = stripKeys(item);
   return { ...DEFAULT_REMINDER_SETTINGS, ...(rest as Partial<ReminderSettings>) };
 };
+
+/** The settings as staff see them: stages in words, channels, the robot webhook masked. */
+export const reminderSettingsView = (
+  estateId: string,
+  settings: ReminderSettings,
+  meta: { updatedAt?: unknown; updatedBy?: unknown } = {},
+) => {
+  const { wecomWebhookUrl, ...rest } = settings;
+  return {
+    estateId,
+    ...rest,
+    channelLabels: settings.channels.map((c) => REMINDER_CHANNELS[c]),
+    wecomWebhookConfigured: Boolean(wecomWebhookUrl),
+    ...(wecomWebhookUrl ? { wecomWebhookUrlMasked: maskWebhookUrl(wecomWebhookUrl) } : {}),
+    stages: describeStages(settings),
+    ...(meta.updatedAt ? { updatedAt: String(meta.updatedAt) } : {}),
+    ...(meta.updatedBy ? { updatedBy: meta.updatedBy } : {}),
+  };
+};
+
+export const getReminderSettings = async (store: Store, estateId: string) => {
+  await readEstate(store, estateId);
+  const item = await access.getReminderSettings(store, estateId);
+  return reminderSettingsView(estateId, await readReminderSettings(store, estateId), item ?? {});
+};
+
+const masked = (settings: ReminderSettings) => {
+  const { wecomWebhookUrl, ...rest } = settings;
+  return { ...rest, ...(wecomWebhookUrl ? { wecomWebhookUrl: maskWebhookUrl(wecomWebhookUrl) } : {}) };
+};
+
+/**
+ * Saves the estate's overdue-reminder stages, channels and robot webhook: a partial update over the current
+ * settings (`wecomWebhookUrl: null` removes the estate's robot), checked against `expectedVersion` when given.
+ * Audit and outbox carry the webhook masked: its key lets anyone post to the group.
+ */
+export const putReminderSettings = (store: Store, ctx: CommandContext, estateId: string, input: ReminderSettingsInput) =>
+  runCommand(store, ctx, { name: 'schedules.putReminderSettings', request: { estateId, ...input } }, async () => {
+    await readEstate(store, estateId);
+    const before = await readReminderSettings(store, estateId);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
+      throw new VersionConflictError('催缴提醒设置已被他人修改，请刷新后重试', { version: before.version });
+    }
+    const { expectedVersion: _v, wecomWebhookUrl, ...changes } = input;
+    const after: ReminderSettings = {
+      ...before,
+      ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
+      version: before.version + 1,
+    };
+    if (wecomWebhookUrl === null) delete after.wecomWebhookUrl;
+    else if (wecomWebhookUrl !== undefined) after.wecomWebhookUrl = wecomWebhookUrl;
+    const updatedBy = { id: ctx.actor.id, name: ctx.actor.name };
+    return {
+      writes: [
+        {
+          item: {
+            Put: {
+              TableName: store.tableName,
+              Item: {
+                ...keys.reminderSettings(estateId),
+                type: 'reminderSettings',
+                estateId,
+                ...after,
+                updatedAt: ctx.now.toISOString(),
+                updatedBy,
+              },
+              ...(before.version === 0
+                ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }),
+            },
+          },
+          onConditionFailed: () => new VersionConflictError('催缴提醒设置已被他人修改，请刷新后重试'),
+        },
+      ],
+      audit: [
+        {
+          entityType: 'reminderSettings',
+          entityId: estateId,
+          entityPk: keys.reminderSettings(estateId).pk,
+          action: before.version === 0 ? 'create' : 'update',
+          before: before.version === 0 ? null : masked(before),
+          after: masked(after),
+        },
+      ],
+      outbox: [{ topic: 'reminderSettings.changed', entityType: 'reminderSettings', entityId: estateId, payload: masked(after) }],
+      result: reminderSettingsView(estateId, after, { updatedAt: ctx.now.toISOString(), updatedBy }),
+    };
+  });
+
+/** The estate's ports: its own WeCom robot, when set, replaces the environment's for its reminders. */
+export const portsFor = (ports: NotificationPort[], settings: ReminderSettings): NotificationPort[] =>
+  settings.wecomWebhookUrl
+    ? [...ports.filter((port) => port.channel !== 'wecom'), wecomNotifier(settings.wecomWebhookUrl)]
+    : ports;
 
 const estateName = async (store: Store, estateId: string) => String((await access.getEstate(store, estateId))?.name ?? estateId);
 
@@ -300,7 +400,11 @@ export const runOverdueReminders = async (
         settings,
       );
       for (const draft of drafts)
-        tally(outcome, await raiseReminder(store, ctx, estateId, draft, ports, settings.channels, today), draft.dedupKey);
+        tally(
+          outcome,
+          await raiseReminder(store, ctx, estateId, draft, portsFor(ports, settings), settings.channels, today),
+          draft.dedupKey,
+        );
     }
   }
   return outcome;
@@ -342,7 +446,11 @@ export const runRenovationReminders = async (
       // Recomputed with today's calendar, so holidays staff entered after the inspection count.
       const refundDue = passed ? calendar.addWorkingDays(passed, REFUND_WAIT_WORKING_DAYS) : p.refundDueDate;
       for (const draft of renovationRemindersFor(name, facts, refundDue, today)) {
-        tally(outcome, await raiseReminder(store, ctx, estateId, draft, ports, settings.channels, today), draft.dedupKey);
+        tally(
+          outcome,
+          await raiseReminder(store, ctx, estateId, draft, portsFor(ports, settings), settings.channels, today),
+          draft.dedupKey,
+        );
       }
     }
   }
@@ -371,7 +479,60 @@ export const runStockTake = async (
       };
     });
     const draft = stockTakeReminder(name, today, open);
-    if (draft) tally(outcome, await raiseReminder(store, ctx, estateId, draft, ports, settings.channels, today), draft.dedupKey);
+    if (draft)
+      tally(
+        outcome,
+        await raiseReminder(store, ctx, estateId, draft, portsFor(ports, settings), settings.channels, today),
+        draft.dedupKey,
+      );
+  }
+  return outcome;
+};
+
+/**
+ * Follow-up visits due (回访): every ticket done (处理完成) and not yet visited whose follow-up window — the estate's
+ * `followUpWorkingDays` China working days after the work was done — ends today (`due`) or has passed (`overdue`).
+ * One reminder per ticket, round and stage; a ticket visited (or reopened, or closed) drops out of the list.
+ */
+export const runFollowUpReminders = async (
+  store: Store,
+  ctx: CommandContext,
+  today: string,
+  ports: NotificationPort[],
+  estateIds?: string[],
+): Promise<ReminderRunOutcome> => {
+  const outcome = emptyOutcome();
+  const calendar = await loadCalendar(store);
+  for (const estateId of await estatesOf(store, estateIds)) {
+    const [settings, name, ticketSettings] = await Promise.all([
+      readReminderSettings(store, estateId),
+      estateName(store, estateId),
+      readTicketSettings(store, estateId),
+    ]);
+    for (const item of await access.listOpenTickets(store, estateId)) {
+      const t = stripKeys(item) as unknown as TicketRecord;
+      const due = followUpDue(t, ticketSettings.sla, calendar);
+      if (!due) continue;
+      const draft = followUpReminderFor(
+        name,
+        {
+          ticketNo: t.ticketNo,
+          kindLabel: TICKET_KINDS[t.kind] ?? t.kind,
+          place: placeOf(t) || '公共区域',
+          unitCode: t.unitCode,
+          ownerName: t.owner?.name ?? '',
+          round: t.sla?.round ?? 0,
+          ...due,
+        },
+        today,
+      );
+      if (draft)
+        tally(
+          outcome,
+          await raiseReminder(store, ctx, estateId, draft, portsFor(ports, settings), settings.channels, today),
+          draft.dedupKey,
+        );
+    }
   }
   return outcome;
 };

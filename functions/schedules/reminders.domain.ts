@@ -13,8 +13,13 @@ export const REMINDER_CHANNELS: Record<ReminderChannel, string> = {
   sns: '短信/推送(SNS)',
 };
 
-export type ReminderKind = 'overdue' | 'renovation' | 'stocktake';
-export const REMINDER_KINDS: Record<ReminderKind, string> = { overdue: '催缴', renovation: '装修', stocktake: '工单盘点' };
+export type ReminderKind = 'overdue' | 'renovation' | 'stocktake' | 'follow_up_due';
+export const REMINDER_KINDS: Record<ReminderKind, string> = {
+  overdue: '催缴',
+  renovation: '装修',
+  stocktake: '工单盘点',
+  follow_up_due: '回访提醒',
+};
 
 export const REMINDER_STATUSES = {
   pending: '待发送',
@@ -26,20 +31,64 @@ export const REMINDER_STATUSES = {
 export type ReminderStatus = keyof typeof REMINDER_STATUSES;
 
 export interface ReminderSettings {
-  /** Day of the month of the bank direct debit (托收日). */
+  /** Day of the month of the bank direct debit (托收日): the 15th, fixed by the bank agreement and the schedule. */
   debitDay: number;
-  /** First pre-debit reminder this many days before the debit day. */
+  /** The pre-debit reminder from this many days before the debit day until the day before it; 0 = none. */
   preDebitDaysBefore: number;
+  /** The debit-failed reminder from this many days after the debit day (1 = the 16th); 0 = none. */
+  debitFailedDaysAfter: number;
   /** Ages (days past due) at which an overdue reminder is sent. */
   agingDays: number[];
   channels: ReminderChannel[];
+  /** The estate's own WeCom group robot (企业微信群机器人); it replaces WECOM_WEBHOOK_URL for this estate. A secret. */
+  wecomWebhookUrl?: string | undefined;
+  /** 0 until the estate saves its own settings. */
+  version: number;
 }
 
 export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = {
   debitDay: 15,
   preDebitDaysBefore: 3,
+  debitFailedDaysAfter: 1,
   agingDays: [30, 60, 90],
   channels: ['sheet', 'log', 'wecom', 'sns'],
+  version: 0,
+};
+
+/**
+ * A robot webhook URL as staff and logs may see it: the key (anyone holding it can post to the group) keeps
+ * its first and last 4 characters. `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a****a4e1`.
+ */
+export const maskWebhookUrl = (url: string): string => {
+  const mask = (value: string) => (value.length > 8 ? `${value.slice(0, 4)}****${value.slice(-4)}` : '****');
+  try {
+    const parsed = new URL(url);
+    const query = [...parsed.searchParams.entries()].map(([k, v]) => `${k}=${mask(v)}`).join('&');
+    return `${parsed.origin}${parsed.pathname}${query ? `?${query}` : ''}`;
+  } catch {
+    return mask(url);
+  }
+};
+
+/** The overdue stages in words, for the settings view: when each is raised with these settings. */
+export const describeStages = (settings: ReminderSettings) => {
+  const d = settings.debitDay;
+  const stages: Array<{ stage: string; label: string; when: string }> = [];
+  if (settings.preDebitDaysBefore > 0)
+    stages.push({
+      stage: 'pre_debit',
+      label: '托收前提醒',
+      when: `每月${d - settings.preDebitDaysBefore}日至${d - 1}日（托收日${d}日前${settings.preDebitDaysBefore}天起），本月托收日前到期的欠费`,
+    });
+  if (settings.debitFailedDaysAfter > 0)
+    stages.push({
+      stage: 'debit_failed',
+      label: '托收未成功',
+      when: `每月${d + settings.debitFailedDaysAfter}日起（托收日后第${settings.debitFailedDaysAfter}天），有托收协议仍欠费的单元`,
+    });
+  for (const days of [...settings.agingDays].sort((a, b) => a - b))
+    stages.push({ stage: `overdue_${days}`, label: `逾期${days}天催缴`, when: `欠费逾期满${days}天` });
+  return stages;
 };
 
 export interface OwedLine {
@@ -83,8 +132,8 @@ export const overdueDedupKey = (unitCode: string, period: string, stage: string)
 /**
  * The overdue reminders a unit is due today, at most one per stage family:
  * - `pre_debit`: from `preDebitDaysBefore` days before the debit day until the day before it, for charges due by then;
- * - `debit_failed`: from the day after the debit day (same month), for units with a debit agreement still owing
- *   charges due by the debit day (the debit failed or was not made);
+ * - `debit_failed`: from `debitFailedDaysAfter` days after the debit day (same month), for units with a debit agreement
+ *   still owing charges due by the debit day (the debit failed or was not made);
  * - `overdue_<n>`: the highest configured age reached by any open charge; period = the newest charge that reached it.
  * A unit that has paid has no open charges and gets nothing.
  */
@@ -102,7 +151,12 @@ export const overdueRemindersFor = (
   const total = (lines: OwedLine[]) => lines.reduce((sum, l) => sum + l.outstandingFen, 0);
   const withAge = (lines: OwedLine[]) => lines.map((l) => ({ ...l, ageDays: ageOf(l.dueDate, today) }));
 
-  if (dueByDebit.length > 0 && day >= settings.debitDay - settings.preDebitDaysBefore && day < settings.debitDay) {
+  if (
+    settings.preDebitDaysBefore > 0 &&
+    dueByDebit.length > 0 &&
+    day >= settings.debitDay - settings.preDebitDaysBefore &&
+    day < settings.debitDay
+  ) {
     const how = facts.hasDebitAgreement
       ? `将于${md(debitDate)}从您的托收账户银行代扣，请确保账户余额充足`
       : `请于${md(debitDate)}前到物业服务中心或通过线上渠道缴纳`;
@@ -120,7 +174,12 @@ export const overdueRemindersFor = (
       text: `【${estateName}物业服务中心】${facts.unitCode} 业主您好：您应缴 ${lineText(dueByDebit)}，合计 ${formatFen(total(dueByDebit))}，${how}。如已缴纳请忽略。`,
     });
   }
-  if (facts.hasDebitAgreement && dueByDebit.length > 0 && day > settings.debitDay) {
+  if (
+    settings.debitFailedDaysAfter > 0 &&
+    facts.hasDebitAgreement &&
+    dueByDebit.length > 0 &&
+    day >= settings.debitDay + settings.debitFailedDaysAfter
+  ) {
     drafts.push({
       dedupKey: overdueDedupKey(facts.unitCode, month, 'debit_failed'),
       kind: 'overdue',
@@ -247,6 +306,55 @@ export const stockTakeReminder = (
     totalFen: 0,
     ageDays: 0,
     text: `【${estateName}】${md(today)}工单盘点：未关闭工单 ${open.length} 件，请首问责任人跟进：\n${list}`,
+  };
+};
+
+// ---- follow-up visits due (回访) ----
+
+export interface FollowUpFacts {
+  ticketNo: string;
+  kindLabel: string;
+  /** Unit code or public area. */
+  place: string;
+  unitCode?: string | undefined;
+  /** First-contact owner (首问责任人): the one who visits or calls. */
+  ownerName: string;
+  /** The ticket's SLA round: a reopened ticket done again gets its own follow-up reminders. */
+  round: number;
+  /** Business date the work was done (处理完成). */
+  doneOn: IsoDate;
+  /** Last day of the follow-up window: `followUpWorkingDays` China working days after `doneOn` (the caller's calendar). */
+  dueOn: IsoDate;
+}
+
+export const followUpDedupKey = (ticketNo: string, round: number, stage: 'due' | 'overdue') =>
+  `followup:${ticketNo}:r${round}:${stage}`;
+
+/**
+ * The follow-up reminder a ticket done but not yet visited is due today: `due` on the window's last day
+ * (visit today), `overdue` once the window has passed (the CS lead follows it up). One stage per day's run, the
+ * highest reached; each stage once per ticket and round. Tickets visited, closed or reopened are not passed in.
+ */
+export const followUpReminderFor = (estateName: string, facts: FollowUpFacts, today: IsoDate): ReminderDraft | undefined => {
+  if (today < facts.dueOn) return undefined;
+  const overdue = today > facts.dueOn;
+  const stage = overdue ? 'overdue' : 'due';
+  const late = ageOf(facts.dueOn, today);
+  const head = `【${estateName}】工单 ${facts.ticketNo}【${facts.kindLabel}】${facts.place} 已于${md(facts.doneOn)}处理完成`;
+  return {
+    dedupKey: followUpDedupKey(facts.ticketNo, facts.round, stage),
+    kind: 'follow_up_due',
+    stage: overdue ? 'follow_up_overdue' : 'follow_up_due',
+    stageLabel: overdue ? '回访超期' : '回访到期',
+    unitCode: facts.unitCode,
+    subject: facts.ticketNo,
+    period: facts.doneOn,
+    lines: [],
+    totalFen: 0,
+    ageDays: late,
+    text: overdue
+      ? `${head}，回访时限${md(facts.dueOn)}已过${late}天仍未回访，请首问责任人 ${facts.ownerName} 尽快回访并登记结果，客服负责人督办。`
+      : `${head}，今日（${md(facts.dueOn)}）为回访时限，请首问责任人 ${facts.ownerName} 回访业主并登记回访结果。`,
   };
 };
 

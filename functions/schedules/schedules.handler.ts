@@ -7,14 +7,21 @@ import { billingRunId } from './billing.domain';
 import { createDebitBatch } from './debit.commands';
 import { debitBatchRunId } from './debit.domain';
 import { type NotificationPort, notifiersFromEnv } from './notify';
-import { readReminderSettings, runOverdueReminders, runRenovationReminders, runStockTake } from './reminders.commands';
+import {
+  readReminderSettings,
+  runFollowUpReminders,
+  runOverdueReminders,
+  runRenovationReminders,
+  runStockTake,
+} from './reminders.commands';
 import { BillingRunInProgressError } from './schedules.errors';
 
 /**
  * The fee and reminder schedules, one function dispatching on `scheduleId` (see the manifest):
  * - `monthly-billing` (1st, hourly 01:00–06:00): bills the month; every run resumes the month's run, later ones are no-ops;
  * - `debit-batch` (15th 07:00): the month's direct-debit batch file;
- * - `overdue-reminders` (daily 09:05): 催缴 by stage; `renovation-reminders` (daily 09:30); `ticket-stock-take` (daily 17:00).
+ * - `overdue-reminders` (daily 09:05): 催缴 by stage; `renovation-reminders` (daily 09:30); `ticket-stock-take` (daily 17:00);
+ * - `ticket-follow-ups` (daily 10:00): follow-up visits (回访) due or overdue.
  * Run ids derive from the schedule and its period (month or business date); what a run does is idempotent per
  * unit/reminder, so a double trigger or a retry charges and reminds once.
  */
@@ -75,6 +82,10 @@ export const schedulesRunner =
       case 'ticket-stock-take': {
         const runId = `ticket-stock-take:${day}`;
         return { runId, ...(await runStockTake(store, ctx(runId), day, ports())) };
+      }
+      case 'ticket-follow-ups': {
+        const runId = `ticket-follow-ups:${day}`;
+        return { runId, ...(await runFollowUpReminders(store, ctx(runId), day, ports())) };
       }
       default:
         throw new Error(`unknown schedule: ${event.scheduleId}`);

@@ -185,6 +185,8 @@ export interface SlaSettings {
   emergency: { contactMinutes: number; onSiteMinutes: number; solveHours: number };
   /** A breach goes to the CS lead at once and to the department head this long after the deadline. */
   escalateToHeadAfterHours: number;
+  /** The follow-up visit (回访) is due within this many working days after the work is done. */
+  followUpWorkingDays: number;
 }
 
 export interface TicketSettings {
@@ -214,6 +216,7 @@ export const DEFAULT_SLA: SlaSettings = {
   complaintRecordWorkingDays: 1,
   emergency: { contactMinutes: 15, onSiteMinutes: 30, solveHours: 24 },
   escalateToHeadAfterHours: 24,
+  followUpWorkingDays: 1,
 };
 
 export const defaultSettings = (estateId: string): TicketSettings => ({
@@ -579,6 +582,23 @@ export const handOver = (ticket: TicketRecord, to: StaffRef, now: Date): TicketR
 
 /** At most this many tickets move in one handover (one transaction). */
 export const MAX_HANDOVER_TICKETS = 30;
+
+/** Kinds that are answered and closed without a follow-up visit. */
+export const NO_FOLLOW_UP_KINDS: readonly TicketKind[] = ['inquiry', 'suggestion'];
+
+/**
+ * When the follow-up visit of a done ticket is due: the last day of the window, `followUpWorkingDays` China working
+ * days after the business date the work was done; undefined when the ticket is not waiting for a visit.
+ */
+export const followUpDue = (
+  ticket: Pick<TicketRecord, 'status' | 'kind' | 'doneAt'>,
+  sla: Pick<SlaSettings, 'followUpWorkingDays'>,
+  calendar: WorkingDayCalendar,
+): { doneOn: IsoDate; dueOn: IsoDate } | undefined => {
+  if (ticket.status !== 'done' || !ticket.doneAt || NO_FOLLOW_UP_KINDS.includes(ticket.kind)) return undefined;
+  const doneOn = businessDate(new Date(ticket.doneAt));
+  return { doneOn, dueOn: calendar.addWorkingDays(doneOn, sla.followUpWorkingDays) };
+};
 
 /** A follow-up visit's outcome: a dissatisfied resident reopens the ticket; otherwise it is visited. */
 export const followUpOutcome = (satisfaction: Satisfaction): 'visited' | 'reopened' =>

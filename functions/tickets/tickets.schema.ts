@@ -54,6 +54,7 @@ export const TicketSettingsBody = z
           })
           .strict(),
         escalateToHeadAfterHours: z.number().int().min(1).max(720),
+        followUpWorkingDays: z.number().int().min(1).max(10).describe('处理完成后几个工作日内回访'),
       })
       .partial()
       .strict()
