@@ -5,6 +5,8 @@ import { startLocalTarget } from './local-target';
 /** `npm start`: the whole service on this machine. PORT (3000) and DATA_DIR (.data/) configure it. */
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? '.data';
+// The handlers find their local files under it (e.g. the debit batch file in DATA_DIR/debit/); Lambda has none.
+process.env.DATA_DIR = dataDir;
 const log = (line: string) => console.log(`[${new Date().toISOString()}] ${line}`);
 
 try {

@@ -4,8 +4,9 @@ import { monthOf } from '../fees/periods.domain';
 import { access } from '../store/keys';
 import { type BillingOptions, runMonthlyBilling } from './billing.commands';
 import { billingRunId } from './billing.domain';
-import { createDebitBatch } from './debit.commands';
+import { createDebitBatch, debitBatchFile } from './debit.commands';
 import { debitBatchRunId } from './debit.domain';
+import { type DebitFileSink, debitFileSinkFromEnv } from './debit-files';
 import { type NotificationPort, notifiersFromEnv } from './notify';
 import {
   readReminderSettings,
@@ -28,6 +29,8 @@ import { BillingRunInProgressError } from './schedules.errors';
 export interface ScheduleDeps {
   ports?: () => NotificationPort[];
   billing?: BillingOptions;
+  /** Where the debit batch file is written besides the store (locally DATA_DIR/debit/; none in Lambda). */
+  debitFiles?: () => DebitFileSink | undefined;
 }
 
 const DEFAULT_BILLING: BillingOptions = { chunkSize: 50, concurrency: 8, budgetMs: 12 * 60_000 };
@@ -67,7 +70,12 @@ export const schedulesRunner =
           const settings = await readReminderSettings(store, estateId);
           const debitDate = `${month}-${String(settings.debitDay).padStart(2, '0')}`;
           const outcome = await createDebitBatch(store, ctx(debitBatchRunId(estateId, month)), estateId, month, debitDate);
-          batches.push({ ...outcome.result, replayed: outcome.replayed });
+          // Locally the file also lands in DATA_DIR/debit/ (again on a replay, in case the cashier moved it away).
+          const sink = (deps.debitFiles ?? debitFileSinkFromEnv)();
+          const file = sink
+            ? await sink.write({ estateId, month, content: (await debitBatchFile(store, estateId, month)).content })
+            : undefined;
+          batches.push({ ...outcome.result, replayed: outcome.replayed, ...(file ? { file: file.location } : {}) });
         }
         return { runId: `debit-batch:${month}`, batches };
       }

@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { debitBatchFile, debitBatchView, importDebitResults } from '../../functions/schedules/debit.commands';
 import { parseResultFile } from '../../functions/schedules/debit.domain';
+import { debitFileSinkFromEnv } from '../../functions/schedules/debit-files';
 import { allItems, context } from '../support/store';
 import { ACCOUNT_NO, runSchedule, seedSchedules, sh } from './schedules-seed';
 
@@ -98,5 +102,26 @@ describe('debit-batch', () => {
       message: '银行回盘文件无法识别：缺少“处理结果”列',
     });
     expect(parseResultFile('')).toEqual({ problem: 'no_header' });
+  });
+
+  it('writes the bank file to DATA_DIR/debit/<estate>-<yyyymm>.csv when run locally, and nowhere in Lambda', async () => {
+    // Prepare
+    const store = await seedBilled();
+    const dataDir = mkdtempSync(join(tmpdir(), 'desk-debit-'));
+    const local = { debitFiles: () => debitFileSinkFromEnv({ DATA_DIR: dataDir }) };
+    // Act
+    const first = await runSchedule(store, 'debit-batch', sh('2026-12-15', 7), local);
+    const replay = await runSchedule(store, 'debit-batch', sh('2026-12-15', 8), local);
+    // Assess
+    const path = join(dataDir, 'debit', 'lhy-202612.csv');
+    expect(first).toMatchObject({ batches: [{ rowCount: 2, file: path }] });
+    expect(replay).toMatchObject({ batches: [{ replayed: true, file: path }] });
+    const bytes = readFileSync(path);
+    expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(bytes.toString('utf8')).toBe((await debitBatchFile(store, 'lhy', '2026-12')).content);
+    expect(bytes.toString('utf8')).toContain(`1,3-2-1601,业主3-2-1601,${ACCOUNT_NO},250.00,物业费2026-12\r\n`);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(debitFileSinkFromEnv({ DATA_DIR: dataDir, AWS_LAMBDA_FUNCTION_NAME: 'desk-prod-fee-schedules' })).toBeUndefined();
+    expect(debitFileSinkFromEnv({})).toBeUndefined();
   });
 });

@@ -106,8 +106,9 @@ export const recordingPort = (channel: NotificationPort['channel'] = 'log') => {
   return { port, sent };
 };
 
+/** Runs a schedule of `fee-schedules` at `at`; no debit file is written to disk unless the test asks for it. */
 export const runSchedule = (store: Store, scheduleId: string, at: Date, deps: ScheduleDeps = {}) =>
-  scheduleHandler(schedulesRunner(deps), { store: () => store, clock: () => at })({
+  scheduleHandler(schedulesRunner({ debitFiles: () => undefined, ...deps }), { store: () => store, clock: () => at })({
     scheduleId,
     scheduledTime: at.toISOString(),
   });
