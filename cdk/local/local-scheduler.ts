@@ -9,7 +9,7 @@ import { nextFireTime } from './schedule-expression';
 type Invoke = (fn: FunctionDefinition, event: ScheduleEvent) => Promise<unknown>;
 
 export interface LocalScheduler {
-  runNow(scheduleId: string): Promise<unknown>;
+  runNow(scheduleId: string, action?: string): Promise<unknown>;
   stop(): void;
   next(): Array<{ id: string; at: string }>;
 }
@@ -47,10 +47,15 @@ export const startLocalScheduler = (
   if (options.timers !== false) for (const { fn, schedule } of allSchedules()) arm(fn, schedule, new Date());
 
   return {
-    async runNow(scheduleId) {
+    async runNow(scheduleId, action) {
       const found = allSchedules().find(({ schedule }) => schedule.id === scheduleId);
       if (!found) throw new Error(`unknown schedule: ${scheduleId}`);
-      return invoke(found.fn, { scheduleId, scheduledTime: new Date().toISOString(), manual: true });
+      return invoke(found.fn, {
+        scheduleId,
+        scheduledTime: new Date().toISOString(),
+        manual: true,
+        ...(action ? { action } : {}),
+      });
     },
     stop() {
       stopped = true;

@@ -94,7 +94,7 @@ export interface LocalServerOptions {
   /** Loads a manifest entry's module; defaults to importing the entry file. */
   load?: (fn: FunctionDefinition) => Promise<{ handler: unknown }>;
   /** Runs a schedule by hand (POST /_local/schedules/{id}); given by the local target. */
-  runSchedule?: (scheduleId: string) => Promise<unknown>;
+  runSchedule?: (scheduleId: string, action?: string) => Promise<unknown>;
   log?: (line: string) => void;
 }
 
@@ -232,6 +232,6 @@ const runScheduleByHand = async (req: IncomingMessage, res: ServerResponse, url:
   const id = decodeURIComponent(url.pathname.slice('/_local/schedules/'.length));
   const known = manifest.some((fn) => (fn.schedules ?? []).some((s) => s.id === id));
   if (!known || !options.runSchedule) return send(res, 404, { message: `unknown schedule: ${id}` });
-  const result = await options.runSchedule(id);
+  const result = await options.runSchedule(id, url.searchParams.get('action') ?? undefined);
   send(res, 200, { scheduleId: id, result });
 };

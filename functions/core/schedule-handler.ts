@@ -12,6 +12,8 @@ export interface ScheduleEvent {
   scheduledTime?: string;
   /** Set when a person triggers the run by hand. */
   manual?: boolean;
+  /** A by-hand variant of a schedule's job, e.g. `setup` / `rebuild` of the sheet sync. */
+  action?: string;
 }
 
 export interface ScheduleInput {

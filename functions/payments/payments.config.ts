@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readSecretString } from '../core/secrets';
 import type { AlipayConfig } from './alipay.domain';
 import type { StripeConfig } from './stripe.domain';
 import type { WechatConfig } from './wechat.domain';
@@ -47,16 +48,7 @@ const parse = (text: string, source: string): PaymentConfig => {
   return parsed.data;
 };
 
-const fromExtension = async (secretId: string): Promise<string> => {
-  const port = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
-  const response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
-    headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
-  });
-  if (!response.ok) throw new Error(`secret ${secretId}: HTTP ${response.status}`);
-  const body = (await response.json()) as { SecretString?: string };
-  if (!body.SecretString) throw new Error(`secret ${secretId} has no SecretString`);
-  return body.SecretString;
-};
+const fromExtension = readSecretString;
 
 export const loadPaymentConfig = async (nowMs = Date.now()): Promise<PaymentConfig> => {
   const inline = process.env.PAYMENTS_CONFIG;

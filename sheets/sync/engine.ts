@@ -178,7 +178,8 @@ class Cycle {
 const readOutbox = async (options: SyncOptions, topic: string, cursor: string | undefined) => {
   const window = options.outboxWindowMs ?? 120_000;
   const limit = options.outboxLimit ?? 5000;
-  const after = cursor ? encodeTime(Math.max(0, decodeUlidTime(cursor) - window), 10) : '';
+  // '0' sorts before every ulid (an index key condition may not compare with an empty string).
+  const after = cursor ? encodeTime(Math.max(0, decodeUlidTime(cursor) - window), 10) : '0';
   const messages: OutboxRef[] = [];
   let last = cursor;
   let page = await access.listOutbox(options.store, { topic, after, limit: 500 });
@@ -312,7 +313,17 @@ const syncTab = async (cycle: Cycle, work: TabWork) => {
   };
   const editable = editableFor(binding);
 
+  // New rows first: a record created by a crashed earlier cycle is in the outbox but belongs to its typed row,
+  // which the replayed create claims (it must not also be appended as a row of its own).
+  const claimed = new Set([...bySheet.keys(), ...baselines.ids()]);
+  const created = new Set<string>();
+  for (const row of read.fresh) {
+    const id = await createRow(cycle, work, row, report, claimed);
+    if (id) created.add(id);
+  }
+
   for (const id of candidates) {
+    if (created.has(id)) continue;
     const row = bySheet.get(id);
     const base = baselines.get(id);
     const storeCells = rendered(id);
@@ -321,7 +332,6 @@ const syncTab = async (cycle: Cycle, work: TabWork) => {
     await applyDecision(cycle, work, id, decision, row, storeCells, report, views);
   }
 
-  for (const row of read.fresh) await createRow(cycle, work, row, report, new Set([...bySheet.keys(), ...baselines.ids()]));
   cycle.report[tab] = report;
 };
 
@@ -463,16 +473,28 @@ const applyDecision = async (
  * rows of this read; a replayed id that another row already holds means this is a later, separate row with the
  * same content, so the next key is tried.
  */
-const createRow = async (cycle: Cycle, work: TabWork, row: SheetRow, report: TabReport, claimed: Set<string>) => {
+const createRow = async (
+  cycle: Cycle,
+  work: TabWork,
+  row: SheetRow,
+  report: TabReport,
+  claimed: Set<string>,
+): Promise<string | undefined> => {
   const { layout, binding, baselines } = work;
   const { store, estateId } = cycle.options;
   const fail = (reason: string) => {
     report.errors += 1;
     pushRow(cycle, work, row.rowIndex, withStatus(layout, row.cells, statusText.error(reason)), row.cells);
   };
-  if (!binding.create) return fail('此表不能在表格中新增记录，请通过系统办理');
+  if (!binding.create) {
+    fail('此表不能在表格中新增记录，请通过系统办理');
+    return undefined;
+  }
   const { values, reasons } = parseStaffCells(layout, row.cells, true);
-  if (reasons.length > 0) return fail(reasons.join('；'));
+  if (reasons.length > 0) {
+    fail(reasons.join('；'));
+    return undefined;
+  }
   const contentKey = `sheet:${estateId}:${layout.tab}:new:${hash(values)}`;
   const twins = work.read.fresh.filter(
     (r) => r.rowIndex <= row.rowIndex && hash(parseStaffCells(layout, r.cells, true).values) === hash(values),
@@ -492,7 +514,8 @@ const createRow = async (cycle: Cycle, work: TabWork, row: SheetRow, report: Tab
       }
     }
   } catch (error) {
-    return fail(reasonOf(layout, error));
+    fail(reasonOf(layout, error));
+    return undefined;
   }
   claimed.add(id);
   const view = (await binding.load(store, estateId, [id])).get(id);
@@ -502,6 +525,7 @@ const createRow = async (cycle: Cycle, work: TabWork, row: SheetRow, report: Tab
   report.created += 1;
   pushRow(cycle, work, row.rowIndex, withStatus(layout, cells, statusText.synced([])), row.cells);
   baselines.set(id, baselineCells(layout, cells));
+  return id;
 };
 
 export type { CellRead };

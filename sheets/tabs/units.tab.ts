@@ -3,7 +3,8 @@ import type { TabLayout } from '../tab-layout';
 
 /**
  * The 房号 tab: the unit registry as the desk looks it up (building, floor, area, status, owner, phone, debit
- * account). Every column is system-owned: units change through the registry commands and the check-in steps.
+ * account). The owner's phone is staff-editable (the desk hears of a new number first: the same `updateUnit`
+ * command as the API); everything else changes through the registry commands and the check-in steps.
  * ID numbers and bank accounts appear masked only (the store alone keeps them in full).
  */
 export const UNITS_TAB: TabLayout = {
@@ -20,7 +21,7 @@ export const UNITS_TAB: TabLayout = {
     { key: 'receivedOn', header: '交房日期', type: 'date', owner: 'system', width: 11 },
     { key: 'household.owner.name', header: '业主', type: 'text', owner: 'system', width: 10 },
     { key: 'household.owner.idNumberMasked', header: '证件号（脱敏）', type: 'text', owner: 'system', width: 20 },
-    { key: 'household.owner.phone', header: '联系电话', type: 'phone', owner: 'system', width: 13 },
+    { key: 'household.owner.phone', header: '联系电话', type: 'phone', owner: 'staff', width: 13, note: '业主新电话可在此更正' },
     { key: 'household.debitAccount.accountNumberMasked', header: '托收账号（脱敏）', type: 'text', owner: 'system', width: 22 },
     { key: '_status', header: '同步状态', type: 'status', owner: 'system', width: 14 },
   ],
