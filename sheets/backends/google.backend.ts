@@ -97,7 +97,9 @@ export function createGoogleBackend(options: GoogleBackendOptions): SheetBackend
     async write(changes) {
       if (changes.length === 0) return;
       const ids = await sheetIdsOf(changes.map((change) => change.tab));
-      await batchUpdate(writeRequests(changes, ids, padded));
+      // One request per cycle; only a body past ~2 MB is split (the engine re-derives every row from the store and
+      // the sheet, so a cycle interrupted between two chunks is completed by the next one, nothing doubled).
+      for (const chunk of chunkRequests(writeRequests(changes, ids, padded))) await batchUpdate(chunk);
     },
 
     async replaceRows(tab, rows) {
@@ -609,3 +611,50 @@ function filterRequests(
     },
   ];
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Request size: Google advises keeping a request body under ~2 MB.
+
+export const MAX_REQUEST_BYTES = 2_000_000;
+
+const sizeOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
+/** Splits an appendCells whose rows alone pass the limit into several, in order. */
+const splitAppend = (request: Request, maxBytes: number): Request[] => {
+  const append = request.appendCells;
+  if (!append?.rows || sizeOf(request) <= maxBytes) return [request];
+  const parts: Request[] = [];
+  let rows: RowData[] = [];
+  let bytes = 0;
+  for (const row of append.rows) {
+    const size = sizeOf(row) + 1;
+    if (rows.length > 0 && bytes + size > maxBytes) {
+      parts.push({ appendCells: { ...append, rows } });
+      rows = [];
+      bytes = 0;
+    }
+    rows.push(row);
+    bytes += size;
+  }
+  if (rows.length > 0) parts.push({ appendCells: { ...append, rows } });
+  return parts;
+};
+
+/** Requests grouped into bodies under the limit, order kept. Usually one group. */
+export const chunkRequests = (requests: readonly Request[], maxBytes = MAX_REQUEST_BYTES): Request[][] => {
+  const chunks: Request[][] = [];
+  let current: Request[] = [];
+  let bytes = 0;
+  for (const request of requests.flatMap((r) => splitAppend(r, maxBytes))) {
+    const size = sizeOf(request) + 1;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(request);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+};
