@@ -5,14 +5,15 @@ import { feeRoutes } from './fees/fees.routes';
 import { paymentRoutes } from './payments/payments.routes';
 import { renovationRoutes } from './renovation/renovation.routes';
 import { schedulesApiRoutes } from './schedules/schedules-api.routes';
+import { RELAY_TOPICS } from './system/outbox-relay.domain';
 import { systemRoutes } from './system/system.routes';
 import { ticketRoutes } from './tickets/tickets.routes';
 import { unitRoutes } from './units/units.routes';
 
 /**
- * Every function of the app, once: its handler, what triggers it (routes, schedules) and what it
- * may do with the table. The CDK stack and the local target both read this file, so the cloud and
- * the laptop cannot drift. Entries are relative to the project root.
+ * Every function of the app, once: its handler, what triggers it (routes, schedules, the table stream) and what
+ * it may do with the table, which secrets it may read and which topics it may publish to. The CDK stack and the
+ * local target both read this file, so the cloud and the laptop cannot drift. Entries are relative to the project root.
  */
 export type TableAction =
   | 'dynamodb:GetItem'
@@ -43,6 +44,24 @@ export interface ScheduleDefinition {
   timezone: 'Asia/Shanghai';
 }
 
+/**
+ * Secrets Manager secrets (one per name and stage: `property-desk/<stage>/<name>`). A function that lists one may
+ * read it (secretsmanager:GetSecretValue on that secret only) and gets its ARN in `<NAME>_SECRET_ID`
+ * (PAYMENTS_SECRET_ID, GOOGLE_SECRET_ID, SHEETS_PING_SECRET_ID).
+ */
+export type SecretName = 'payments' | 'google' | 'sheets-ping';
+/** SNS topics: `notice` carries alarms, reminders and relayed outbox notices; env NOTICE_TOPIC_ARN. */
+export type TopicName = 'notice';
+
+/**
+ * A table-stream trigger. `outbox`: new outbox entries (INSERT, pk = OUTBOX) whose topic is in `topics`, filtered
+ * by the event source mapping. AWS only: the local target has no stream and does not run these functions.
+ */
+export interface StreamTrigger {
+  filter: 'outbox';
+  topics: readonly string[];
+}
+
 export interface FunctionDefinition {
   name: string;
   description: string;
@@ -54,6 +73,11 @@ export interface FunctionDefinition {
   memoryMb?: number;
   timeoutSeconds?: number;
   reservedConcurrency?: number;
+  /** Secrets the function may read; none unless listed. */
+  secrets?: readonly SecretName[];
+  /** SNS topics the function may publish to; none unless listed. */
+  topics?: readonly TopicName[];
+  stream?: StreamTrigger;
 }
 
 export const manifest: readonly FunctionDefinition[] = [
@@ -150,6 +174,7 @@ export const manifest: readonly FunctionDefinition[] = [
       },
     ],
     tableAccess: COMMAND,
+    topics: ['notice'],
     memoryMb: 1024,
     timeoutSeconds: 900,
   },
@@ -188,6 +213,7 @@ export const manifest: readonly FunctionDefinition[] = [
     entry: 'functions/payments/payments.handler.ts',
     routes: paymentRoutes,
     tableAccess: COMMAND,
+    secrets: ['payments'],
     memoryMb: 1024,
     timeoutSeconds: 29,
   },
@@ -211,6 +237,16 @@ export const manifest: readonly FunctionDefinition[] = [
       },
     ],
     tableAccess: COMMAND,
+  },
+  {
+    name: 'outbox-relay',
+    description: 'Publishes staff and finance notices and refund requests from the outbox to the notice topic (AWS only)',
+    entry: 'functions/system/outbox-relay.handler.ts',
+    stream: { filter: 'outbox', topics: RELAY_TOPICS },
+    tableAccess: [],
+    topics: ['notice'],
+    memoryMb: 256,
+    timeoutSeconds: 30,
   },
 ];
 

@@ -3,22 +3,26 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarm, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type ParamsAndSecretsLayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionDefinition } from '../../functions/manifest';
+import { DeadLetterQueue } from './dead-letter-queue.construct';
+import { type DeskSecrets, secretEnvName } from './desk-secrets.construct';
+import type { NoticeTopic } from './notice-topic.construct';
 import { type DeskStage, resourceName, STAGE_SETTINGS } from './stage-settings';
+import { TableStreamTrigger } from './table-stream-trigger.construct';
 
 /** Manifest entries are relative to the project root, two levels above this file. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-const DEFAULT_MEMORY_MB = 512;
-const DEFAULT_TIMEOUT_SECONDS = 10;
+export const DEFAULT_MEMORY_MB = 512;
+export const DEFAULT_TIMEOUT_SECONDS = 10;
 
 /** ESM bundles still meet CommonJS dependencies (exceljs, …) that call `require`; give them one. */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export const functionName = (stage: DeskStage, name: string) => resourceName(stage, name);
 
@@ -28,37 +32,41 @@ export interface DeskFunctionProps {
   table: ITable;
   /** The table's GSI ARNs; reads through an index are authorised on the index ARN. */
   indexArns: readonly string[];
+  /** The stage's secrets; a function gets only those its manifest entry lists. */
+  secrets: DeskSecrets;
+  /** The notice topic; a function may publish only if its manifest entry lists `notice`. */
+  noticeTopic: NoticeTopic;
+  /** The Parameters and Secrets Lambda Extension, added to functions that read a secret. */
+  secretsExtension: ParamsAndSecretsLayerVersion;
 }
 
 /**
  * One manifest entry as a Lambda function with the defaults every function of the app shares:
  * Node 22 on arm64, an ESM bundle with source maps, active tracing, its own log group with a
- * retention, a dead-letter queue for asynchronous invocations (schedules), alarms, and exactly the
- * table actions the manifest grants it.
+ * retention, a dead-letter queue for asynchronous invocations (schedules), alarms, and exactly what
+ * the manifest grants it: table actions, secrets (read through the extension, ARN in `<NAME>_SECRET_ID`),
+ * publishing to the notice topic (`NOTICE_TOPIC_ARN`), and its table-stream trigger.
  */
 export class DeskFunction extends Construct {
   readonly definition: FunctionDefinition;
   readonly fn: NodejsFunction;
   readonly deadLetterQueue: Queue;
   readonly alarms: IAlarm[];
+  /** The stream trigger, when the manifest entry has one. */
+  readonly stream: TableStreamTrigger | undefined;
 
-  constructor(scope: Construct, id: string, { stage, definition, table, indexArns }: DeskFunctionProps) {
+  constructor(scope: Construct, id: string, props: DeskFunctionProps) {
     super(scope, id);
+    const { stage, definition, table, indexArns } = props;
     this.definition = definition;
     const settings = STAGE_SETTINGS[stage];
     const name = functionName(stage, definition.name);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // The longest SQS allows: a failed schedule run found after a holiday week is still there.
-      retentionPeriod: Duration.days(14),
+    const deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
+      alarmName: `${name}-dead-letters`,
+      holds: `${name}: asynchronous invocations that failed after Lambda's retries`,
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue IS a dead-letter queue (failed asynchronous invocations and schedule deliveries); its own alarm reports it.',
-    });
+    this.deadLetterQueue = deadLetters.queue;
 
     const logGroup = new LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/lambda/${name}`,
@@ -73,13 +81,31 @@ export class DeskFunction extends Construct {
       description: `Execution role of ${name}`,
     });
     logGroup.grantWrite(role);
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ManifestTableAccess',
-        actions: [...definition.tableAccess],
-        resources: [table.tableArn, ...indexArns],
-      }),
-    );
+    if (definition.tableAccess.length > 0) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'ManifestTableAccess',
+          actions: [...definition.tableAccess],
+          resources: [table.tableArn, ...indexArns],
+        }),
+      );
+    }
+
+    const environment: Record<string, string> = {
+      TABLE_NAME: table.tableName,
+      STAGE: stage,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    // The ARN, never the value: the function reads the value at run time through the extension.
+    for (const secret of definition.secrets ?? []) {
+      props.secrets.grantRead(secret, role);
+      environment[secretEnvName(secret)] = props.secrets.secret(secret).secretArn;
+    }
+    for (const topic of definition.topics ?? []) {
+      if (topic !== 'notice') throw new Error(`${definition.name}: unknown topic ${topic}`);
+      props.noticeTopic.grantPublish(role);
+      environment.NOTICE_TOPIC_ARN = props.noticeTopic.topic.topicArn;
+    }
 
     this.fn = new NodejsFunction(this, 'Function', {
       functionName: name,
@@ -97,11 +123,8 @@ export class DeskFunction extends Construct {
       logGroup,
       role,
       deadLetterQueue: this.deadLetterQueue,
-      environment: {
-        TABLE_NAME: table.tableName,
-        STAGE: stage,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment,
+      ...((definition.secrets ?? []).length > 0 ? { paramsAndSecrets: props.secretsExtension } : {}),
       bundling: {
         format: OutputFormat.ESM,
         mainFields: ['module', 'main'],
@@ -113,29 +136,24 @@ export class DeskFunction extends Construct {
         forceDockerBundling: false,
       },
     });
-    Validations.of(this.fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 (LTS) is the runtime DESIGN.md fixes for both targets; moving to nodejs24.x is a deliberate upgrade of the app and the local target together, not a lint fix.',
-    });
+    const runtimeReason =
+      'Node.js 22 (LTS) is the runtime DESIGN.md fixes for both targets; moving to nodejs24.x is a deliberate upgrade of the app and the local target together, not a lint fix.';
+    Validations.of(this.fn).acknowledge(
+      { id: 'AwsSolutions-L1', reason: runtimeReason },
+      { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
+    );
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
     });
 
+    this.stream = definition.stream
+      ? new TableStreamTrigger(this, 'Stream', { stage, fn: this.fn, table, trigger: definition.stream, name })
+      : undefined;
+
     this.alarms = [
-      new Alarm(this, 'DeadLetterAlarm', {
-        alarmName: `${name}-dead-letters`,
-        alarmDescription: `${name}: an asynchronous invocation or schedule delivery failed for good and sits in the dead-letter queue`,
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(5),
-          statistic: Stats.MAXIMUM,
-        }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      deadLetters.alarm,
+      ...(this.stream ? [this.stream.deadLetters.alarm] : []),
       new Alarm(this, 'ErrorsAlarm', {
         alarmName: `${name}-errors`,
         alarmDescription: `${name}: the function threw (an unhandled error, a timeout or running out of memory)`,

@@ -2,15 +2,18 @@ import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { allSchedules } from '../../functions/manifest';
+import type { FunctionDefinition } from '../../functions/manifest';
+import { DeadLetterQueue } from './dead-letter-queue.construct';
 import type { DeskFunction } from './desk-function.construct';
 import { type DeskStage, resourceName } from './stage-settings';
 
 /** A run is idempotent per business day, so retrying for a few hours is safe and covers a regional blip. */
-const RETRY_POLICY = { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 6 * 3600 } as const;
+export const SCHEDULE_RETRY_POLICY = { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 6 * 3600 } as const;
 
 export interface DeskSchedulesProps {
   stage: DeskStage;
+  /** The manifest entries (their schedules). */
+  definitions: readonly FunctionDefinition[];
   /** The function of each manifest entry, by manifest name. */
   functions: ReadonlyMap<string, DeskFunction>;
 }
@@ -18,17 +21,30 @@ export interface DeskSchedulesProps {
 /**
  * Every manifest schedule as an EventBridge Scheduler schedule in its own time zone (Beijing time,
  * no daylight saving), exactly on time, delivering the `ScheduleEvent` the handler expects.
- * Deliveries that still fail after the retries land in the function's dead-letter queue.
+ * Scheduler invokes the function asynchronously: a delivery Scheduler itself cannot make (throttled, missing
+ * permission, function gone) is retried by its retry policy and then lands in the scheduler dead-letter queue of
+ * the target function; a run that was delivered and then failed lands in the function's own dead-letter queue.
  */
 export class DeskSchedules extends Construct {
   readonly schedules: CfnSchedule[] = [];
+  /** One scheduler dead-letter queue per scheduled function, by manifest name. */
+  readonly deadLetters = new Map<string, DeadLetterQueue>();
 
-  constructor(scope: Construct, id: string, { stage, functions }: DeskSchedulesProps) {
+  constructor(scope: Construct, id: string, { stage, definitions, functions }: DeskSchedulesProps) {
     super(scope, id);
 
-    for (const { fn, schedule } of allSchedules()) {
+    const scheduled = definitions.flatMap((fn) => (fn.schedules ?? []).map((schedule) => ({ fn, schedule })));
+    for (const { fn, schedule } of scheduled) {
       const target = functions.get(fn.name);
       if (!target) throw new Error(`No function built for manifest entry ${fn.name}`);
+      let deadLetters = this.deadLetters.get(fn.name);
+      if (!deadLetters) {
+        deadLetters = new DeadLetterQueue(this, `DeadLetters-${fn.name}`, {
+          alarmName: resourceName(stage, `${fn.name}-schedule-dead-letters`),
+          holds: `EventBridge Scheduler deliveries to ${fn.name} that failed after the retry policy`,
+        });
+        this.deadLetters.set(fn.name, deadLetters);
+      }
 
       // One role per schedule: it may invoke this one function and dead-letter into its queue, nothing else.
       const role = new Role(this, `Role-${schedule.id}`, {
@@ -44,7 +60,7 @@ export class DeskSchedules extends Construct {
         new PolicyStatement({
           sid: 'DeadLetter',
           actions: ['sqs:SendMessage'],
-          resources: [target.deadLetterQueue.queueArn],
+          resources: [deadLetters.queue.queueArn],
         }),
       );
 
@@ -59,8 +75,8 @@ export class DeskSchedules extends Construct {
           arn: target.fn.functionArn,
           roleArn: role.roleArn,
           input: JSON.stringify({ scheduleId: schedule.id, scheduledTime: '<aws.scheduler.scheduled-time>' }),
-          retryPolicy: RETRY_POLICY,
-          deadLetterConfig: { arn: target.deadLetterQueue.queueArn },
+          retryPolicy: SCHEDULE_RETRY_POLICY,
+          deadLetterConfig: { arn: deadLetters.queue.queueArn },
         },
       });
       // The first run must not find a role without its policy.

@@ -1,4 +1,4 @@
-import { allRoutes } from '../../functions/manifest';
+import { allRoutes, manifest } from '../../functions/manifest';
 import { JavaMissingError } from './dynamo-local';
 import { startLocalTarget } from './local-target';
 
@@ -15,6 +15,8 @@ try {
   log(`${allRoutes().length} routes; try: curl ${target.url}/health`);
   log('令牌: npm run token -- --role front_desk --name 张三    手动运行定时任务: npm run schedule -- calendar-coverage');
   for (const next of target.scheduler.next()) log(`schedule ${next.id} next at ${next.at}`);
+  // DynamoDB Local's stream is not wired to anything: stream-triggered functions (the SNS outbox relay) run in AWS only.
+  for (const fn of manifest.filter((entry) => entry.stream)) log(`${fn.name}: AWS only (table stream trigger), not run locally`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -2,8 +2,8 @@ import type { ReminderChannel } from './reminders.domain';
 
 /**
  * The notification port: a reminder goes out through every configured channel and each channel's result is
- * recorded on the reminder. Adapters: SNS (client injected — the SDK's `SNSClient` fits `SnsLike`), the WeCom
- * (企业微信) group-robot webhook, and the log. The 提醒 tab needs no adapter: the reminder record itself is its
+ * recorded on the reminder. Adapters: SNS (the notice topic; in Lambda the SDK client is made on first use,
+ * tests inject a fake `SnsLike`), the WeCom (企业微信) group-robot webhook, and the log. The 提醒 tab needs no adapter: the reminder record itself is its
  * row (outbox topic `reminder.changed`). Messages carry unit codes and amounts, never names, IDs or accounts.
  */
 export interface OutgoingReminder {
@@ -24,12 +24,58 @@ export interface NotificationPort {
   deliver(message: OutgoingReminder): Promise<DeliveryResult>;
 }
 
+/** The input of an SNS Publish (the subset of `PublishCommandInput` this app sends). */
+export interface SnsPublishInput {
+  TopicArn: string;
+  Subject?: string;
+  Message: string;
+  /** `json`: Message is `{"default": …, "email": …}`, one body per protocol. */
+  MessageStructure?: 'json';
+  MessageAttributes?: Record<string, { DataType: 'String'; StringValue: string }>;
+}
+
 /** What the SNS adapter needs of a client: `send` of a Publish command (`@aws-sdk/client-sns` `PublishCommand`). */
 export interface SnsLike {
-  send(command: { input: { TopicArn: string; Subject?: string; Message: string; MessageAttributes?: unknown } }): Promise<{
-    MessageId?: string | undefined;
-  }>;
+  send(command: { input: SnsPublishInput }): Promise<{ MessageId?: string | undefined }>;
 }
+
+/** The parts of `@aws-sdk/client-sns` the default client uses (a seam for tests). */
+export interface SnsSdk {
+  SNSClient: new (config: Record<string, unknown>) => { send(command: unknown): Promise<{ MessageId?: string | undefined }> };
+  PublishCommand: new (input: SnsPublishInput) => unknown;
+}
+
+/**
+ * An `SnsLike` over the real SDK, loaded on the first publish: functions that never publish never load it, and the
+ * Lambda runtime provides `@aws-sdk/*` (the bundles keep it external). Region and credentials come from the
+ * environment as usual (AWS_REGION and the execution role in Lambda).
+ */
+export const sdkSnsClient = (
+  load: () => Promise<SnsSdk> = () => import('@aws-sdk/client-sns') as unknown as Promise<SnsSdk>,
+): SnsLike => {
+  let ready: Promise<{ client: InstanceType<SnsSdk['SNSClient']>; sdk: SnsSdk }> | undefined;
+  return {
+    async send(command) {
+      ready ??= load().then((sdk) => ({ sdk, client: new sdk.SNSClient({}) }));
+      const { sdk, client } = await ready.catch((error) => {
+        ready = undefined; // a failed load is retried by the next publish
+        throw error;
+      });
+      return client.send(new sdk.PublishCommand(command.input));
+    },
+  };
+};
+
+let defaultClient: SnsLike | undefined;
+/** One SDK client per process (module scope, reused across invocations of a warm Lambda). */
+export const defaultSnsClient = (): SnsLike => {
+  defaultClient ??= sdkSnsClient();
+  return defaultClient;
+};
+
+/** The notice topic (alarms, reminders, outbox notices) the stack passes in; REMINDER_TOPIC_ARN is the older name. */
+export const noticeTopicArn = (env: NodeJS.ProcessEnv = process.env): string | undefined =>
+  env.NOTICE_TOPIC_ARN || env.REMINDER_TOPIC_ARN || undefined;
 
 export const snsNotifier = (client: SnsLike, topicArn: string): NotificationPort => ({
   channel: 'sns',
@@ -41,6 +87,7 @@ export const snsNotifier = (client: SnsLike, topicArn: string): NotificationPort
           Subject: `${message.stageLabel}`.slice(0, 99),
           Message: message.text,
           MessageAttributes: {
+            topic: { DataType: 'String', StringValue: 'reminder' },
             estateId: { DataType: 'String', StringValue: message.estateId },
             kind: { DataType: 'String', StringValue: message.kind },
           },
@@ -99,10 +146,14 @@ export const logNotifier = (log: (line: string) => void = (line) => console.log(
   },
 });
 
-/** The ports configured by the environment: WECOM_WEBHOOK_URL, REMINDER_TOPIC_ARN (+ an SNS client), always the log. */
+/**
+ * The ports configured by the environment: WECOM_WEBHOOK_URL, NOTICE_TOPIC_ARN (SNS; the SDK client unless one is
+ * injected), always the log.
+ */
 export const notifiersFromEnv = (env: NodeJS.ProcessEnv = process.env, sns?: SnsLike): NotificationPort[] => {
   const ports: NotificationPort[] = [logNotifier()];
   if (env.WECOM_WEBHOOK_URL) ports.push(wecomNotifier(env.WECOM_WEBHOOK_URL));
-  if (env.REMINDER_TOPIC_ARN && sns) ports.push(snsNotifier(sns, env.REMINDER_TOPIC_ARN));
+  const topicArn = noticeTopicArn(env);
+  if (topicArn) ports.push(snsNotifier(sns ?? defaultSnsClient(), topicArn));
   return ports;
 };
