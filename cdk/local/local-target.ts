@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ScheduleEvent } from '../../functions/core/schedule-handler';
 import type { FunctionDefinition } from '../../functions/manifest';
@@ -8,6 +8,7 @@ import { type DynamoLocal, startDynamoLocal } from './dynamo-local';
 import { loadOrCreateLocalKeys, localVerifier } from './local-auth';
 import { type LocalScheduler, startLocalScheduler } from './local-scheduler';
 import { createLocalServer, defaultLoad } from './local-server';
+import { watchWorkbook } from './workbook-watcher';
 
 /**
  * The whole app on one machine: DynamoDB Local (data under DATA_DIR), the table, the HTTP routes
@@ -62,6 +63,14 @@ export const startLocalTarget = async (options: LocalTargetOptions): Promise<Loc
       return (mod.handler as (e: ScheduleEvent) => Promise<unknown>)(event);
     };
     const scheduler = startLocalScheduler(invoke, log, { timers: options.runSchedules !== false });
+    // The embedded ledger: a save of the local workbook runs the sheet sync at once (Google is pinged instead).
+    const workbook = process.env.SHEETS_XLSX ?? join(dataDir, '台账.xlsx');
+    const watcher =
+      options.runSchedules !== false && !process.env.GOOGLE_SHEETS_ID
+        ? watchWorkbook(workbook, () => {
+            scheduler.runNow('sheet-sync').catch((error: unknown) => log(`sheet-sync after save failed: ${String(error)}`));
+          })
+        : undefined;
     const server: Server = createLocalServer({ verifier: localVerifier(keys), runSchedule: scheduler.runNow, log });
     await new Promise<void>((done, fail) => {
       server.once('error', fail);
@@ -76,6 +85,7 @@ export const startLocalTarget = async (options: LocalTargetOptions): Promise<Loc
       scheduler,
       async stop() {
         scheduler.stop();
+        watcher?.close();
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
         await dynamo?.stop();

@@ -26,7 +26,25 @@ const syncOptions = async (store: Store) => {
  * One cycle. The local workbook is created on first use (an office without Google needs no set-up step); a Google
  * spreadsheet is set up by a person (`sheets:setup`), since it is shared with staff.
  */
+let inFlight: Promise<unknown> | undefined;
+
+/**
+ * One cycle at a time in this process (in AWS, reserved concurrency 1 does it across invocations; locally the
+ * minute timer, the folder watcher and a ping may meet): a call that finds a cycle running is skipped as busy —
+ * the running cycle or the next one takes in whatever prompted it.
+ */
 export const runSheetCycle = async (store: Store, action: 'sync' | 'setup' | 'rebuild' = 'sync') => {
+  if (inFlight) return { skipped: 'busy' as const };
+  const run = runSheetAction(store, action);
+  inFlight = run;
+  try {
+    return await run;
+  } finally {
+    inFlight = undefined;
+  }
+};
+
+const runSheetAction = async (store: Store, action: 'sync' | 'setup' | 'rebuild') => {
   const options = await syncOptions(store);
   if (!options) return { skipped: 'no-estate' as const };
   const layouts = SHEET_BINDINGS.map((b) => b.layout);
