@@ -6,6 +6,7 @@ import type { Store } from '../../functions/store/client';
 import type { CommandContext } from '../../functions/store/commit';
 import { access } from '../../functions/store/keys';
 import { canonicalValue, cellToWrite, parseCell } from '../cells.domain';
+import { headerAt, staffRowSchema } from '../row-schema';
 import type { TabColumn, TabLayout } from '../tab-layout';
 import type { CellRead, RowWrite, SheetBackend } from './backend';
 import { SheetBackendBusyError } from './backend';
@@ -250,20 +251,27 @@ const runCycle = async (options: SyncOptions): Promise<Omit<CycleReport, 'attemp
 
 const editableFor = (binding: TabBinding) => (column: TabColumn) => column.owner === 'staff' && Boolean(binding.update);
 
-/** The staff-owned cells of a row parsed for a command, or the reasons they cannot be. */
+/**
+ * The staff-owned cells of a row parsed for a command, or the reasons they cannot be: each cell by its column type,
+ * then the tab's row schema (`staffRowSchema`, derived from the layout).
+ */
 const parseStaffCells = (layout: TabLayout, cells: readonly string[], isNew: boolean) => {
   const values: Record<string, unknown> = {};
   const reasons: string[] = [];
   layout.columns.forEach((column, i) => {
     if (column.owner !== 'staff') return;
-    const cell = cells[i] ?? '';
-    if (cell === '' && column.required && isNew) reasons.push(`「${column.header}」必填`);
-    const parsed = parseCell(column, cell);
+    const parsed = parseCell(column, cells[i] ?? '');
     if (!parsed.ok) reasons.push(`「${column.header}」${parsed.reason}`);
-    else if (column.type === 'money' && typeof parsed.value === 'number' && parsed.value < 0)
-      reasons.push(`「${column.header}」金额不能为负数`);
     else if (parsed.value !== undefined) setAt(values, column.key, parsed.value);
   });
+  if (reasons.length > 0) return { values, reasons };
+  const checked = staffRowSchema(layout, isNew).safeParse(values);
+  if (!checked.success) {
+    for (const issue of checked.error.issues) {
+      const missing = issue.code === 'invalid_type' && issue.input === undefined;
+      reasons.push(`「${headerAt(layout, issue.path)}」${missing ? '必填' : issue.message}`);
+    }
+  }
   return { values, reasons };
 };
 
