@@ -1,13 +1,24 @@
 import { PERMIT_STATUSES } from '../../functions/renovation/renovation.domain';
-import { REFUND_STATUS_LABELS } from '../../functions/renovation/renovation-ledger';
 import type { TabLayout } from '../tab-layout';
 
 /**
+ * Where the deposit refund stands, as the sheet shows it. The API's ledger splits 待退 into 未到期/可退 by today's
+ * date; a synced row cannot follow the clock (it is rewritten when the permit changes), so the sheet shows 待退
+ * with the date from which it may be refunded (可退保证金日期), and the 提醒 tab says when that day comes.
+ */
+export const SHEET_REFUND_STATUSES = {
+  awaiting: '待退',
+  pending: '待审批',
+  refunded: '已退',
+  none: '—',
+} as const;
+
+/**
  * The 装修台账 tab (renovation ledger): one row per renovation permit, as the desk keeps the paper ledger.
- * Plain data for the sheet-sync issue: column order, Chinese headers, value type and who owns the column.
- * Every column is system-owned: permits change only through the renovation commands (API); the desk's
- * signature column is filled by the refund approval. Rows come from `renovationLedger` (keys match).
- * No ID numbers appear on this tab.
+ * Row id `<unit>/<permit id>`; the sync follows `renovation.changed`. Every column is system-owned: permits
+ * change only through the renovation commands (API); the desk's signature column is filled by the refund
+ * approval. Rows come from `ledgerRow` of `functions/renovation/renovation-ledger.ts` (keys match).
+ * No ID numbers appear on this tab (names and phones only).
  */
 export const RENOVATION_LEDGER_TAB: TabLayout = {
   tab: '装修台账',
@@ -35,7 +46,7 @@ export const RENOVATION_LEDGER_TAB: TabLayout = {
     { key: 'passesReturned', header: '出入卡已退', type: 'number', owner: 'system', width: 8 },
     { key: 'inspection', header: '验收', type: 'text', owner: 'system', width: 14 },
     { key: 'refundDueDate', header: '可退保证金日期', type: 'date', owner: 'system', width: 11 },
-    { key: 'refundStatus', header: '退保证金状态', type: 'enum', owner: 'system', values: REFUND_STATUS_LABELS, width: 8 },
+    { key: 'refundStatus', header: '退保证金状态', type: 'enum', owner: 'system', values: SHEET_REFUND_STATUSES, width: 8 },
     { key: 'refundFen', header: '实退金额', type: 'money', owner: 'system', width: 10 },
     { key: 'deskSignedBy', header: '经办签名', type: 'text', owner: 'system', width: 8 },
     { key: '_status', header: '同步状态', type: 'status', owner: 'system', width: 14, note: '已同步 / 错误原因 / 冲突' },

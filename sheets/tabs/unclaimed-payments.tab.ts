@@ -4,7 +4,9 @@ import type { TabLayout } from '../tab-layout';
 /**
  * The 待认领款项 tab: verified provider payments and refunds that could not be posted by themselves
  * (no matching order, amount or currency not as ordered, a second payment of a paid order, a refund
- * beyond what was paid, a posting refused). Plain data for the sheet-sync issue; no sync here.
+ * beyond what was paid, a posting refused). Row id: the hold id; the sync follows `paymentHold.changed`.
+ * A hold names its estate only when it matched an order; one that matched nothing (未匹配) is shown in every
+ * estate's sheet until someone claims it. The payer's account id is masked.
  *
  * Every column is system-owned: a person acts through the API (assign to a unit, or mark resolved with
  * a note), never by editing the row, so money can only reach the ledger by the one road.
@@ -38,4 +40,5 @@ export const UNCLAIMED_PAYMENTS_TAB: TabLayout = {
     { key: 'notifyId', header: '通知编号', type: 'text', owner: 'system', width: 20 },
     { key: '_status', header: '同步状态', type: 'status', owner: 'system', width: 12 },
   ],
+  highlights: [{ column: 'status', contains: '待认领', colour: 'amber' }],
 };

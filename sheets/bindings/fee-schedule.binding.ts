@@ -1,0 +1,47 @@
+import { access, keys } from '../../functions/store/keys';
+import type { RowView, TabBinding } from '../sync/binding';
+import { FEE_SCHEDULE_TAB } from '../tabs/fee-schedule.tab';
+import { loadByIds } from './load';
+
+/** Row id of a fee item version: `<item code>/<effective from>` (item codes have no `/`). */
+const rowId = (code: string, effectiveFrom: string) => `${code}/${effectiveFrom}`;
+const splitId = (id: string) => {
+  const at = id.lastIndexOf('/');
+  return at > 0 ? { code: id.slice(0, at), effectiveFrom: id.slice(at + 1) } : undefined;
+};
+
+const view = (item: Record<string, unknown>): RowView => ({
+  ...item,
+  // An `entered` item has no rate: its amount is typed at each charge.
+  rateFen: item.basis === 'entered' ? undefined : item.rateFen,
+});
+
+/** 收费标准 ⇄ the estate's fee item versions (outbound only; fee settings messages of the topic are not rows). */
+export const feeScheduleBinding: TabBinding = {
+  layout: FEE_SCHEDULE_TAB,
+  role: 'centre_head',
+  idsOf: (message, estateId) => {
+    if (message.entityType !== 'feeItem') return [];
+    const version = message.payload as { estateId?: string; code?: string; effectiveFrom?: string } | null;
+    return version?.estateId === estateId && version.code && version.effectiveFrom
+      ? [rowId(version.code, version.effectiveFrom)]
+      : [];
+  },
+  load: (store, estateId, ids) =>
+    loadByIds(
+      store,
+      ids,
+      (id) => {
+        const parts = splitId(id);
+        return parts ? keys.feeItem(estateId, parts.code, parts.effectiveFrom) : undefined;
+      },
+      view,
+    ),
+  loadAll: async (store, estateId) =>
+    new Map(
+      (await access.listFeeItems(store, estateId)).map((item) => [
+        rowId(String(item.code), String(item.effectiveFrom)),
+        view(item),
+      ]),
+    ),
+};

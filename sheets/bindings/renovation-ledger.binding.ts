@@ -1,0 +1,47 @@
+import type { Permit } from '../../functions/renovation/renovation.store';
+import { ledgerRow } from '../../functions/renovation/renovation-ledger';
+import { access, keys, stripKeys } from '../../functions/store/keys';
+import type { RowView, TabBinding } from '../sync/binding';
+import { RENOVATION_LEDGER_TAB, type SHEET_REFUND_STATUSES } from '../tabs/renovation-ledger.tab';
+import { loadByIds } from './load';
+
+/** Row id of a permit: `<unit>/<permit id>` (locates the permit with the estate). */
+const rowId = (unitCode: string, permitId: string) => `${unitCode}/${permitId}`;
+const splitId = (id: string) => {
+  const at = id.lastIndexOf('/');
+  return at > 0 ? { unitCode: id.slice(0, at), permitId: id.slice(at + 1) } : undefined;
+};
+
+/** The API's ledger row with the clock left out: 未到期 and 可退 are one 待退 (see SHEET_REFUND_STATUSES). */
+const view = (item: Record<string, unknown>): RowView => {
+  const row = ledgerRow(stripKeys(item) as unknown as Permit, '');
+  const refundStatus: keyof typeof SHEET_REFUND_STATUSES =
+    row.refundStatus === 'due' || row.refundStatus === 'not_due' ? 'awaiting' : row.refundStatus;
+  return { ...row, refundStatus };
+};
+
+/** 装修台账 ⇄ renovation permits (outbound only). */
+export const renovationLedgerBinding: TabBinding = {
+  layout: RENOVATION_LEDGER_TAB,
+  role: 'front_desk',
+  idsOf: (message, estateId) => {
+    const permit = message.payload as { estateId?: string; unitCode?: string } | null;
+    return permit?.estateId === estateId && permit.unitCode ? [rowId(permit.unitCode, message.entityId)] : [];
+  },
+  load: (store, estateId, ids) =>
+    loadByIds(
+      store,
+      ids,
+      (id) => {
+        const parts = splitId(id);
+        return parts ? keys.renovationPermit(estateId, parts.unitCode, parts.permitId) : undefined;
+      },
+      view,
+    ),
+  loadAll: async (store, estateId) =>
+    new Map(
+      (await access.listEstateRenovations(store, estateId))
+        .filter((item) => item.type === 'renovationPermit')
+        .map((item) => [rowId(String(item.unitCode), String(item.permitId)), view(item)]),
+    ),
+};
