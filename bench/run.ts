@@ -1,11 +1,13 @@
 /**
- * `npm run bench -- <name>`: runs a benchmark against a real DynamoDB Local started for the run.
- * Benchmarks report numbers; they assert nothing. Available: fees.
+ * `npm run bench -- <name>`: runs a benchmark; fees, webhooks and billing against a real DynamoDB Local started for
+ * the run, bundles against esbuild and fresh node processes. Benchmarks report numbers; only `bundles` asserts
+ * something (no full googleapis in any bundle). Available: fees, webhooks, billing, bundles.
  */
 const benches: Record<string, () => Promise<void>> = {
   fees: async () => (await import('./fees.bench')).run(),
   webhooks: async () => (await import('./webhooks.bench')).run(),
   billing: async () => (await import('./billing.bench')).run(),
+  bundles: async () => (await import('./bundles.bench')).run(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -9,7 +9,7 @@ import { type DeskStage, STAGE_SETTINGS } from './stage-settings';
 export const SECRETS: Record<SecretName, string> = {
   payments: 'Payment provider keys: WeChat Pay v3, Alipay, Stripe, receipt books (JSON)',
   google: 'Google service-account key for the Sheets API (the JSON key file Google issues)',
-  'sheets-ping': 'Shared key that signs the Apps Script edit ping (JSON)',
+  'sheets-ping': 'Shared key that signs the Apps Script edit ping (the key itself, plain text)',
 };
 export const SECRET_NAMES = Object.keys(SECRETS) as SecretName[];
 
