@@ -71,6 +71,8 @@ export interface CycleReport {
   exceptions: number;
 }
 
+/** Identical new rows typed at once each get their own record; past this many the row is refused. */
+const MAX_CREATE_TRIES = 50;
 const DEFAULT_RETRY = { attempts: 6, baseDelayMs: 1000, maxDelayMs: 32_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 22);
@@ -509,7 +511,8 @@ const createRow = async (
   );
   let id: string | undefined;
   try {
-    for (let n = twins.length; ; n += 1) {
+    // Bounded: a create that keeps answering with a record another row holds is refused, not retried forever.
+    for (let n = twins.length; n < twins.length + MAX_CREATE_TRIES; n += 1) {
       const candidate = await binding.create({
         store,
         ctx: cycle.ctx(binding, `${contentKey}:${n}`, actorNameOf(work, row.cells)),
@@ -523,6 +526,10 @@ const createRow = async (
     }
   } catch (error) {
     fail(reasonOf(layout, error));
+    return undefined;
+  }
+  if (!id) {
+    fail('与表中已有的行是同一条记录（重复登记），请删除此行');
     return undefined;
   }
   claimed.add(id);
