@@ -1,12 +1,14 @@
 /**
- * `npm run bench -- <name>`: runs a benchmark; fees, webhooks and billing against a real DynamoDB Local started for
- * the run, bundles against esbuild and fresh node processes. Benchmarks report numbers; only `bundles` asserts
- * something (no full googleapis in any bundle). Available: fees, webhooks, billing, bundles.
+ * `npm run bench -- <name>`: runs a benchmark; fees, webhooks, billing and sheets against a real DynamoDB Local
+ * started for the run (sheets also against the local Sheets v4 server), bundles against esbuild and fresh node
+ * processes. Benchmarks report numbers; only `bundles` asserts something (no full googleapis in any bundle).
+ * Available: fees, webhooks, billing, sheets, bundles.
  */
 const benches: Record<string, () => Promise<void>> = {
   fees: async () => (await import('./fees.bench')).run(),
   webhooks: async () => (await import('./webhooks.bench')).run(),
   billing: async () => (await import('./billing.bench')).run(),
+  sheets: async () => (await import('./sheets.bench')).run(),
   bundles: async () => (await import('./bundles.bench')).run(),
 };
 
