@@ -177,30 +177,39 @@ class Cycle {
   }
 }
 
-/** Outbox entries of a topic since the cursor (minus the window), and the new cursor. */
-const readOutbox = async (options: SyncOptions, topic: string, cursor: string | undefined) => {
+/**
+ * Outbox entries of a topic after the cursor, and the next cursor. The cursor means "every entry at or before it
+ * has been processed". Entries carry the ulid of their command's start, and a command commits up to its timeout
+ * later, so only entries older than `now − window` are sure to be visible: the cursor never passes that point,
+ * and entries of the last `window` are read again next cycle (rewriting a row that is right changes nothing).
+ * A burst larger than `limit` is read in slices: the cursor moves to the last entry read, so every cycle advances.
+ */
+const readOutbox = async (options: SyncOptions, topic: string, cursor: string | undefined, now: Date) => {
   const window = options.outboxWindowMs ?? 120_000;
   const limit = options.outboxLimit ?? 5000;
   // '0' sorts before every ulid (an index key condition may not compare with an empty string).
-  const after = cursor ? encodeTime(Math.max(0, decodeUlidTime(cursor) - window), 10) : '0';
+  const from = cursor ?? '0';
+  const settled = encodeTime(Math.max(0, now.getTime() - window), 10);
   const messages: OutboxRef[] = [];
-  let last = cursor;
-  let page = await access.listOutbox(options.store, { topic, after, limit: 500 });
+  let lastSk = from;
+  let truncated = false;
+  let page = await access.listOutbox(options.store, { topic, after: from, limit: 500 });
   for (;;) {
     for (const item of page.items) {
       messages.push(item as unknown as OutboxRef);
-      const sk = String(item.sk);
-      if (!last || sk > last) last = sk;
+      lastSk = String(item.sk);
+      if (messages.length >= limit) break;
     }
-    if (!page.cursor || messages.length >= limit) break;
-    const lastSk = String(page.items.at(-1)?.sk ?? after);
+    if (messages.length >= limit) {
+      truncated = Boolean(page.cursor) || page.items.at(-1)?.sk !== lastSk;
+      break;
+    }
+    if (!page.cursor) break;
     page = await access.listOutbox(options.store, { topic, after: lastSk, limit: 500 });
   }
-  return { messages, cursor: last };
+  const reached = truncated && lastSk < settled ? lastSk : settled;
+  return { messages, cursor: reached > from ? reached : from };
 };
-
-const ULID_CHARS = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const decodeUlidTime = (id: string) => [...id.slice(0, 10)].reduce((t, ch) => t * 32 + ULID_CHARS.indexOf(ch), 0);
 
 const runCycle = async (options: SyncOptions): Promise<Omit<CycleReport, 'attempts'>> => {
   const { backend, store, estateId } = options;
@@ -213,7 +222,7 @@ const runCycle = async (options: SyncOptions): Promise<Omit<CycleReport, 'attemp
   for (const binding of options.bindings) {
     const layout = binding.layout;
     const baselines = await Baselines.load(store, estateId, layout.tab);
-    const { messages, cursor } = await readOutbox(options, layout.topic, state.cursors[layout.topic]);
+    const { messages, cursor } = await readOutbox(options, layout.topic, state.cursors[layout.topic], cycle.now);
     const outboxIds = new Set(messages.flatMap((m) => binding.idsOf(m, estateId)));
     works.push({
       binding,

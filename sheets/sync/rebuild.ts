@@ -30,7 +30,8 @@ export const rebuildSheet = async (options: SyncOptions): Promise<{ before: Cycl
       rendered.map((cells) => layout.columns.map((column, i) => cellToWrite(column, i === statusAt ? SYNCED : (cells[i] ?? '')))),
     );
     await baselines.save(store, estateId);
-    state.cursors[layout.topic] = encodeTime(now.getTime(), 10);
+    // Everything committed before the outbox window is in what was just written; the window is read again.
+    state.cursors[layout.topic] = encodeTime(Math.max(0, now.getTime() - (options.outboxWindowMs ?? 120_000)), 10);
     rows[layout.tab] = rendered.length;
   }
   await saveSyncState(store, estateId, state, now);
