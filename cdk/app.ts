@@ -1,4 +1,5 @@
 import { App, Validations } from 'aws-cdk-lib';
+import { DEPLOYMENT_SETTINGS } from '../functions/manifest';
 import { parseStaffIssuer, type StaffIssuer } from './constructs/staff-issuer';
 import { type DeskStage, parseStage } from './constructs/stage-settings';
 import { DeskStack } from './desk-stack';
@@ -26,6 +27,12 @@ new DeskStack(app, `PropertyDesk-${stage}`, {
   staffIssuer,
   secretsExtensionLayerArn:
     typeof secretsExtensionLayerArn === 'string' && secretsExtensionLayerArn ? secretsExtensionLayerArn : undefined,
+  settings: Object.fromEntries(
+    Object.entries(DEPLOYMENT_SETTINGS).flatMap(([name, key]) => {
+      const value = context(key);
+      return typeof value === 'string' && value ? [[name, value]] : [];
+    }),
+  ),
   // Environment-agnostic on purpose: the template names no account or region (offline synth must not
   // guess one), and `cdk deploy` puts it wherever the CLI's credentials point.
 });

@@ -4,7 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, ParamsAndSecretsVersions } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type FunctionDefinition, manifest } from '../functions/manifest';
+import { type FunctionDefinition, manifest, type SettingName } from '../functions/manifest';
 import { DeskDashboard } from './constructs/desk-dashboard.construct';
 import { DeskFunction } from './constructs/desk-function.construct';
 import { DeskSecrets } from './constructs/desk-secrets.construct';
@@ -28,6 +28,8 @@ export interface DeskStackProps extends StackProps {
    * need this value, see the README).
    */
   secretsExtensionLayerArn?: string | undefined;
+  /** Deployment settings (`-c googleSheetsId=… -c sheetsEstateId=…`), passed to the functions that list them. */
+  settings?: Partial<Record<SettingName, string>> | undefined;
 }
 
 /** The extension caches a secret this long; the payments code caches what it read for 5 minutes on top. */
@@ -76,6 +78,7 @@ export class DeskStack extends Stack {
           secrets: this.secrets,
           noticeTopic: this.notices,
           secretsExtension,
+          settings: props.settings,
         }),
       );
     }

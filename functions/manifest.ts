@@ -5,6 +5,7 @@ import { feeRoutes } from './fees/fees.routes';
 import { paymentRoutes } from './payments/payments.routes';
 import { renovationRoutes } from './renovation/renovation.routes';
 import { schedulesApiRoutes } from './schedules/schedules-api.routes';
+import { sheetRoutes } from './sheets/sheets.routes';
 import { RELAY_TOPICS } from './system/outbox-relay.domain';
 import { systemRoutes } from './system/system.routes';
 import { ticketRoutes } from './tickets/tickets.routes';
@@ -50,6 +51,12 @@ export interface ScheduleDefinition {
  * (PAYMENTS_SECRET_ID, GOOGLE_SECRET_ID, SHEETS_PING_SECRET_ID).
  */
 export type SecretName = 'payments' | 'google' | 'sheets-ping';
+/**
+ * Deployment settings a function reads from its environment, given per deployment (`-c googleSheetsId=…
+ * -c sheetsEstateId=…`), never in code: which spreadsheet, which estate.
+ */
+export const DEPLOYMENT_SETTINGS = { GOOGLE_SHEETS_ID: 'googleSheetsId', SHEETS_ESTATE_ID: 'sheetsEstateId' } as const;
+export type SettingName = keyof typeof DEPLOYMENT_SETTINGS;
 /** SNS topics: `notice` carries alarms, reminders and relayed outbox notices; env NOTICE_TOPIC_ARN. */
 export type TopicName = 'notice';
 
@@ -77,6 +84,8 @@ export interface FunctionDefinition {
   secrets?: readonly SecretName[];
   /** SNS topics the function may publish to; none unless listed. */
   topics?: readonly TopicName[];
+  /** Deployment settings passed to it as environment values when the deployment gives them. */
+  settings?: readonly SettingName[];
   stream?: StreamTrigger;
 }
 
@@ -223,6 +232,26 @@ export const manifest: readonly FunctionDefinition[] = [
     entry: 'functions/calendar/calendar.handler.ts',
     routes: calendarRoutes,
     tableAccess: [...COMMAND, 'dynamodb:DeleteItem'],
+  },
+  {
+    name: 'sheet-sync',
+    description: 'Two-way sync of the staff spreadsheet (Google Sheets or the local .xlsx workbook) with the store',
+    entry: 'functions/sheets/sheet-sync.handler.ts',
+    routes: sheetRoutes,
+    schedules: [
+      {
+        id: 'sheet-sync',
+        description: '每分钟同步一次表格（读取全部工作表一次、写入一次）',
+        expression: 'rate(1 minute)',
+        timezone: 'Asia/Shanghai',
+      },
+    ],
+    tableAccess: COMMAND,
+    secrets: ['google', 'sheets-ping'],
+    settings: ['GOOGLE_SHEETS_ID', 'SHEETS_ESTATE_ID'],
+    reservedConcurrency: 1,
+    memoryMb: 1024,
+    timeoutSeconds: 120,
   },
   {
     name: 'calendar-coverage',

@@ -8,7 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionDefinition } from '../../functions/manifest';
+import type { FunctionDefinition, SettingName } from '../../functions/manifest';
 import { DeadLetterQueue } from './dead-letter-queue.construct';
 import { type DeskSecrets, secretEnvName } from './desk-secrets.construct';
 import type { NoticeTopic } from './notice-topic.construct';
@@ -38,6 +38,8 @@ export interface DeskFunctionProps {
   noticeTopic: NoticeTopic;
   /** The Parameters and Secrets Lambda Extension, added to functions that read a secret. */
   secretsExtension: ParamsAndSecretsLayerVersion;
+  /** Deployment settings (`-c googleSheetsId=…`); a function gets those its manifest entry lists. */
+  settings?: Partial<Record<SettingName, string>> | undefined;
 }
 
 /**
@@ -100,6 +102,10 @@ export class DeskFunction extends Construct {
     for (const secret of definition.secrets ?? []) {
       props.secrets.grantRead(secret, role);
       environment[secretEnvName(secret)] = props.secrets.secret(secret).secretArn;
+    }
+    for (const setting of definition.settings ?? []) {
+      const value = props.settings?.[setting];
+      if (value) environment[setting] = value;
     }
     for (const topic of definition.topics ?? []) {
       if (topic !== 'notice') throw new Error(`${definition.name}: unknown topic ${topic}`);

@@ -56,6 +56,8 @@ const estateOf = async (store: Store) => {
 
 export const sheetSyncTargetFromEnv = async (store: Store): Promise<SheetSyncTarget | undefined> => {
   if (cached) return cached;
+  // In Lambda there is no local workbook: without a Google sheet configured there is nothing to sync.
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME && !process.env.GOOGLE_SHEETS_ID) return undefined;
   const estateId = await estateOf(store);
   if (!estateId) return undefined;
   const spreadsheetId = process.env.GOOGLE_SHEETS_ID;

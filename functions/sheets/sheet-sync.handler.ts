@@ -46,7 +46,7 @@ export const runSheetCycle = async (store: Store, action: 'sync' | 'setup' | 're
 
 const runSheetAction = async (store: Store, action: 'sync' | 'setup' | 'rebuild') => {
   const options = await syncOptions(store);
-  if (!options) return { skipped: 'no-estate' as const };
+  if (!options) return { skipped: 'not-configured' as const }; // no estate yet, or no Google sheet in AWS
   const layouts = SHEET_BINDINGS.map((b) => b.layout);
   if (action === 'setup') {
     await options.backend.setup(layouts);
