@@ -48,6 +48,12 @@ export function createXlsxBackend(options: XlsxBackendOptions): SheetBackend {
   const { file } = options;
   const layoutOf = (tab: string) => options.layouts.find((layout) => layout.tab === tab);
   const exclusive = serialised();
+  /**
+   * The workbook's stamp (modified time and size) when the engine last read it. A write that finds another stamp
+   * would overwrite what a person saved in between (their typing would be lost), so it is refused as busy: the
+   * engine re-runs the whole cycle, reading the new save first.
+   */
+  let readStamp: string | undefined;
 
   /** A change while a person has the workbook open would be lost on their next save: refuse, retry later. */
   async function refuseWhileOpen(): Promise<void> {
@@ -67,14 +73,24 @@ export function createXlsxBackend(options: XlsxBackendOptions): SheetBackend {
     kind: 'xlsx',
 
     async read(tabs: readonly string[]): Promise<Map<string, CellRead[][]>> {
-      const workbook = await loadWorkbook(file, tabs);
-      return new Map(tabs.map((tab) => [tab, readRows(sheetOf(workbook, tabs, tab))]));
+      for (;;) {
+        const before = await stampOf(file);
+        const workbook = await loadWorkbook(file, tabs);
+        // A save landing during the load: read again, so the stamp and the rows belong together.
+        if ((await stampOf(file)) !== before) continue;
+        readStamp = before;
+        return new Map(tabs.map((tab) => [tab, readRows(sheetOf(workbook, tabs, tab))]));
+      }
     },
 
     async write(changes: readonly RowWrite[]): Promise<void> {
       if (changes.length === 0) return;
       await exclusive(async () => {
         await refuseWhileOpen();
+        if (readStamp !== undefined && (await stampOf(file)) !== readStamp) {
+          readStamp = undefined;
+          throw new SheetBackendBusyError('工作簿在同步期间被保存过，重新读取后再写入');
+        }
         const tabs = [...new Set(changes.map((change) => change.tab))];
         const workbook = await loadForChange(file, tabs);
         for (const tab of tabs) {
@@ -85,6 +101,7 @@ export function createXlsxBackend(options: XlsxBackendOptions): SheetBackend {
           );
         }
         await save(workbook, options.layouts);
+        readStamp = undefined;
       });
     },
 
@@ -122,6 +139,17 @@ export function createXlsxBackend(options: XlsxBackendOptions): SheetBackend {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Loading and saving
+
+/** Modified time and size of the workbook ('' when it does not exist). */
+async function stampOf(file: string): Promise<string> {
+  try {
+    const stat = await fs.stat(file);
+    return `${stat.mtimeMs}:${stat.size}`;
+  } catch (error) {
+    if (hasCode(error, 'ENOENT')) return '';
+    throw error;
+  }
+}
 
 /** Runs one load-change-save at a time, so two changes in this process never overwrite each other. */
 function serialised() {
