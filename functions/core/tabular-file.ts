@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 /**
  * Reads an uploaded table (CSV or XLSX) into rows of cells keyed by header.
@@ -112,7 +112,10 @@ export const readTable = async (bytes: Buffer, kind: FileKind): Promise<ReadTabl
     const matrix = parseCsv(decodeText(bytes)).map((cells) => cells.map((text) => ({ text, numeric: false })));
     return toTable(matrix);
   }
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on first use: exceljs is a large part of a bundle, and most calls of the functions that include it
+  // never read a workbook (a cold start should not pay for it).
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   const sheet = workbook.worksheets[0];
   if (!sheet) return { headers: [], rows: [] };

@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGoogleBackend } from '../../sheets/backends/google.backend';
-import { createXlsxBackend } from '../../sheets/backends/xlsx.backend';
 import { SHEET_BINDINGS } from '../../sheets/bindings';
 import type { SheetBackend } from '../../sheets/sync/backend';
 import { readSecretString } from '../core/secrets';
@@ -63,6 +61,8 @@ export const sheetSyncTargetFromEnv = async (store: Store): Promise<SheetSyncTar
   const spreadsheetId = process.env.GOOGLE_SHEETS_ID;
   if (spreadsheetId) {
     const credentials = await googleKey();
+    // Each backend is loaded only where it is used: Lambda never loads exceljs, a local office never googleapis.
+    const { createGoogleBackend } = await import('../../sheets/backends/google.backend');
     cached = {
       estateId,
       describe: `Google 表格 ${spreadsheetId}`,
@@ -76,6 +76,7 @@ export const sheetSyncTargetFromEnv = async (store: Store): Promise<SheetSyncTar
     };
   } else {
     const file = process.env.SHEETS_XLSX ?? join(process.env.DATA_DIR ?? '.data', '台账.xlsx');
+    const { createXlsxBackend } = await import('../../sheets/backends/xlsx.backend');
     cached = { estateId, describe: `本地工作簿 ${file}`, backend: createXlsxBackend({ file, layouts: LAYOUTS }) };
   }
   return cached;
