@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoLocal } from '../cdk/local/dynamo-local';
@@ -12,12 +13,21 @@ import { countItems } from './support';
 
 /**
  * Monthly billing throughput: BENCH_UNITS (default 10,000) occupied units billed for one month through the
- * schedule's command path (one transaction per unit: charge entry, account, idempotency record, audit, outbox)
- * against DynamoDB Local; and, in the same run, raw BatchWriteItem of the same number of items, as the ceiling.
+ * schedule's command path (per unit: a charge entry, the account, its idempotency record, audit and outbox; units
+ * committed in groups of up to 19 per transaction) against DynamoDB Local, and in the same run raw BatchWriteItem
+ * (25 items a call, BENCH_CONCURRENCY calls in flight: the same concurrency as the billing run) as the ceiling.
+ *
+ * The raw items have the billing items' shape: per unit an entry, an account (arrears index), an idempotency record
+ * (TTL), an audit entry (audit index) and an outbox entry (outbox partition and index, TTL), interleaved unit by unit,
+ * into a table made like the app's (indexes, stream, TTL). Raw runs on a fixed sample (BENCH_RAW_SAMPLE items, default
+ * 10,000; `all` = as many as billing writes), once before billing and once after, and its rate is extrapolated to the
+ * billing run's item count; the ratio is taken against the faster raw pass.
  */
 const UNITS = Number(process.env.BENCH_UNITS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const CHUNK = 100;
+const RAW_SAMPLE = process.env.BENCH_RAW_SAMPLE ?? '10000';
+const CHUNK = Number(process.env.BENCH_CHUNK ?? 100);
+const GROUP_CONCURRENCY = Number(process.env.BENCH_GROUP_CONCURRENCY ?? 2);
 
 const ctx = (): CommandContext => ({
   actor: { id: 'system', name: '系统', role: 'system' },
@@ -47,7 +57,90 @@ const batchWriteAll = async (store: Store, items: Array<Record<string, unknown>>
 const unitCode = (i: number) =>
   `${1 + Math.floor(i / 400)}-${1 + (Math.floor(i / 100) % 4)}-${String((i % 100) + 101).padStart(4, '0')}`;
 
+const timed = async (store: Store, items: Array<Record<string, unknown>>) => {
+  const t0 = performance.now();
+  await batchWriteAll(store, items, CONCURRENCY);
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    items: items.length,
+    seconds: Number(seconds.toFixed(1)),
+    itemsPerSecond: Number((items.length / seconds).toFixed(1)),
+  };
+};
+
+/** Raw items shaped like billing's, five per unit (see the header), for units no billing run touches. */
+let rawUnit = 0;
+const rawItems = (count: number) => {
+  const items: Array<Record<string, unknown>> = [];
+  const at = new Date().toISOString();
+  while (items.length < count) {
+    rawUnit += 1;
+    const unit = `R-${rawUnit}`;
+    const id = `RAW${String(rawUnit).padStart(23, '0')}`;
+    const ledger = `LEDGER#raw#${unit}`;
+    const entry = { entryId: id, entryKind: 'charge', itemCode: 'property_fee', itemName: '物业服务费', period: '2026-12' };
+    items.push(
+      { pk: ledger, sk: `ENTRY#${id}`, type: 'ledgerEntry', ...entry, amountFen: 20000, dueDate: '2026-12-15', createdAt: at },
+      {
+        pk: ledger,
+        sk: 'ACCOUNT',
+        gsi2pk: 'ARREARS#raw',
+        gsi2sk: unit,
+        type: 'ledgerAccount',
+        owedFen: 20000,
+        creditFen: 0,
+        heldFen: 0,
+        open: { [id]: { chargeId: id, itemName: '物业服务费', period: '2026-12', outstandingFen: 20000, dueDate: '2026-12-15' } },
+        version: 1,
+        updatedAt: at,
+      },
+      {
+        pk: `IDEMP#billing:raw:2026-12:${unit}`,
+        sk: 'IDEMP',
+        type: 'idempotency',
+        command: 'schedules.billUnit',
+        requestHash: 'f'.repeat(64),
+        result: { unitCode: unit, outcome: 'billed', chargedFen: 20000 },
+        at,
+        expiresAt: 1_999_999_999,
+      },
+      {
+        pk: ledger,
+        sk: `AUDIT#${id}`,
+        gsi1pk: 'AUDIT#2026-12-01',
+        gsi1sk: id,
+        type: 'audit',
+        command: 'schedules.billUnits',
+        before: { owedFen: 0, creditFen: 0, heldFen: 0, version: 0 },
+        after: {
+          owedFen: 20000,
+          creditFen: 0,
+          heldFen: 0,
+          version: 1,
+          detail: { month: '2026-12', items: ['物业服务费 2026-12 ¥200.00'] },
+        },
+        at,
+      },
+      {
+        pk: 'OUTBOX',
+        sk: `${id}O`,
+        gsi1pk: 'OUTBOX#ledger.changed',
+        gsi1sk: `${id}O`,
+        type: 'outbox',
+        topic: 'ledger.changed',
+        payload: { account: { unitCode: unit, owedFen: 20000, creditFen: 0 }, entries: [{ ...entry, amountFen: 20000 }] },
+        at,
+        expiresAt: 1_999_999_999,
+      },
+    );
+  }
+  return items.slice(0, count);
+};
+
+const load = () => loadavg().map((n) => Number(n.toFixed(2)));
+
 export const run = async () => {
+  const loadBefore = load();
   const dynamo = await startDynamoLocal();
   try {
     const client = new DynamoDBClient({
@@ -56,9 +149,9 @@ export const run = async () => {
       credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
     });
     await ensureTable(client, 'bench-billing');
-    await ensureTable(client, 'bench-billing-raw');
+    await ensureTable(client, 'bench-raw');
     const store = createStore({ tableName: 'bench-billing', endpoint: dynamo.endpoint });
-    const raw = createStore({ tableName: 'bench-billing-raw', endpoint: dynamo.endpoint });
+    const raw = createStore({ tableName: 'bench-raw', endpoint: dynamo.endpoint });
 
     // Prepare: an estate, its property fee, UNITS occupied units (seeded with BatchWriteItem: setup, not measured).
     const head = { ...ctx(), actor: { id: 'head', name: 'head', role: 'centre_head' as const }, source: 'api' as const };
@@ -93,33 +186,32 @@ export const run = async () => {
     });
     await batchWriteAll(store, units, 16);
     const before = await countItems(store);
-    console.log(`seeded ${UNITS} units; billing…`);
+    const expected = UNITS * 5; // charge entry, account, idempotency record, audit, outbox per unit
+    const sampleSize = RAW_SAMPLE === 'all' ? expected : Math.min(Number(RAW_SAMPLE), expected);
+    console.log(`seeded ${UNITS} units; raw BatchWriteItem of ${sampleSize} items…`);
 
-    // Act 1: monthly billing through the command path.
+    // Act 1: raw BatchWriteItem, before billing.
+    const rawBefore = await timed(raw, rawItems(sampleSize));
+    console.log(`raw: ${rawBefore.itemsPerSecond} items/s; billing…`);
+
+    // Act 2: monthly billing through the command path.
     const t0 = performance.now();
     const outcome = await runMonthlyBilling(
       store,
       ctx(),
       { estateId: 'bench', month: '2026-12', billingDate: '2026-12-01' },
-      { chunkSize: CHUNK, concurrency: CONCURRENCY },
+      { chunkSize: CHUNK, concurrency: CONCURRENCY, groupConcurrency: GROUP_CONCURRENCY },
     );
     const billingSeconds = (performance.now() - t0) / 1000;
-    const written = (await countItems(store)) - before;
+    // Items the run wrote, less its own bookkeeping (the run cursor and its lease).
+    const written = (await countItems(store)) - before - 2;
     const billingItemsPerSecond = written / billingSeconds;
+    console.log(`billed in ${billingSeconds.toFixed(1)} s (${billingItemsPerSecond.toFixed(1)} items/s); raw again…`);
 
-    console.log(`billed in ${billingSeconds.toFixed(1)} s; raw BatchWriteItem…`);
-    // Act 2: raw BatchWriteItem of the same number of items of similar size.
-    const rawItems = Array.from({ length: written }, (_, i) => ({
-      pk: `RAW#${i % UNITS}`,
-      sk: `ITEM#${i}`,
-      type: 'raw',
-      amountFen: 20000,
-      note: '物业服务费 2026-12'.repeat(8),
-    }));
-    const t1 = performance.now();
-    await batchWriteAll(raw, rawItems, CONCURRENCY);
-    const rawSeconds = (performance.now() - t1) / 1000;
-    const rawItemsPerSecond = written / rawSeconds;
+    // Act 3: raw BatchWriteItem again, after billing.
+    const rawAfter = await timed(raw, rawItems(sampleSize));
+    const bestRaw = Math.max(rawBefore.itemsPerSecond, rawAfter.itemsPerSecond);
+    const loadAfter = load();
 
     console.log(
       JSON.stringify(
@@ -129,15 +221,26 @@ export const run = async () => {
           billed: outcome.billed,
           failed: outcome.failed,
           chunks: outcome.chunks,
+          chunkSize: CHUNK,
           concurrency: CONCURRENCY,
+          groupConcurrency: GROUP_CONCURRENCY,
           billingWallSeconds: Number(billingSeconds.toFixed(1)),
           unitsPerSecond: Number((UNITS / billingSeconds).toFixed(1)),
           itemsWritten: written,
           billingItemsPerSecond: Number(billingItemsPerSecond.toFixed(1)),
-          rawBatchWriteSeconds: Number(rawSeconds.toFixed(1)),
-          rawBatchWriteItemsPerSecond: Number(rawItemsPerSecond.toFixed(1)),
-          ratio: Number((billingItemsPerSecond / rawItemsPerSecond).toFixed(2)),
+          raw: {
+            mode:
+              sampleSize >= written
+                ? `full: ${sampleSize} billing-shaped items a pass, 25 a call, ${CONCURRENCY} calls in flight`
+                : `sample: ${sampleSize} billing-shaped items a pass (of ${written}), 25 a call, ${CONCURRENCY} calls in flight; extrapolated to ${written} items`,
+            beforeBilling: rawBefore,
+            afterBilling: rawAfter,
+            bestItemsPerSecond: bestRaw,
+            extrapolatedSecondsForAllItems: Number((written / bestRaw).toFixed(1)),
+          },
+          ratio: Number((billingItemsPerSecond / bestRaw).toFixed(2)),
           target: 0.5,
+          machine: { cpus: cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
         },
         null,
         2,

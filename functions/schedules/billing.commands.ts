@@ -1,4 +1,4 @@
-import { isDeskError } from '../core/errors';
+import { type DeskError, isDeskError, VersionConflictError } from '../core/errors';
 import { newId } from '../core/ids';
 import { formatFen } from '../core/money';
 import { planCharges } from '../fees/charges.domain';
@@ -17,7 +17,7 @@ import {
 } from '../fees/fees.store';
 import { type Account, applyCharges, emptyAccount } from '../fees/ledger.domain';
 import type { Store } from '../store/client';
-import { type CommandContext, type CommandPlan, type PlannedWrite, runCommand } from '../store/commit';
+import { type CommandContext, type CommandPlan, type PlannedWrite, requestHash, runCommand } from '../store/commit';
 import { access, keys, stripKeys } from '../store/keys';
 import type { UnitRecord } from '../units/units.domain';
 import { alreadyCharged, billingKey, billingLinesFor, billingRunId, type ParkingAgreementFacts } from './billing.domain';
@@ -51,8 +51,13 @@ export interface BillingProgress {
 export interface BillingOptions {
   /** Units per chunk (one page of the unit index); the cursor is saved after each chunk. */
   chunkSize?: number;
-  /** Units billed in parallel within a chunk. */
+  /** Units read and planned in parallel within a chunk. */
   concurrency?: number;
+  /**
+   * Group transactions committed at once. DynamoDB Local runs transactions one at a time and slows down when many
+   * wait, so a small number keeps it busiest; real DynamoDB takes more (the groups touch different items).
+   */
+  groupConcurrency?: number;
   /** Stop (resumably) after this many chunks in this invocation, e.g. to stay inside a Lambda timeout. */
   maxChunks?: number;
   /** Stop (resumably) before starting a chunk once this much wall time has passed. */
@@ -81,82 +86,280 @@ const accountFrom = (estateId: string, unitCode: string, items: Array<Record<str
   return { account: rest as unknown as Account, exists: true };
 };
 
+interface BillingInput {
+  estateId: string;
+  month: string;
+  billingDate: string;
+  unit: UnitRecord;
+  feeItems: Map<string, FeeItemVersion[]>;
+}
+
+/** What billing reads of a unit before it plans: its ledger (account and entries) and its parking agreements. */
+interface UnitReads {
+  ledger: Array<Record<string, unknown>>;
+  parking: ParkingAgreementFacts[];
+}
+
+const BILL_UNIT = 'schedules.billUnit';
+const billUnitRequest = (estateId: string, month: string, unitCode: string) => ({ estateId, month, unitCode });
+
+/** Parking agreements can only be billed when the estate's fee schedule has a parking item. */
+const billsParking = (feeItems: Map<string, FeeItemVersion[]>) =>
+  [...feeItems.values()].some((versions) =>
+    versions.some((v) => v.periodRule === 'parking_month' || v.category === 'parking_rent' || v.category === 'parking_service'),
+  );
+
+const readParking = async (store: Store, estateId: string, unitCode: string): Promise<ParkingAgreementFacts[]> =>
+  (await access.listParkingAgreements(store, estateId, unitCode)).map((item) => ({
+    bayNo: String(item.bayNo),
+    itemCode: String(item.itemCode),
+    signUpDate: String(item.signUpDate),
+  }));
+
+/**
+ * The unit's billing for the month as a command plan (pure given its reads): the month's charges not already on
+ * the ledger, credit applied, the account with its version check, audit and outbox.
+ */
+const planUnit = (store: Store, ctx: CommandContext, input: BillingInput, reads: UnitReads): CommandPlan<UnitResult> => {
+  const { estateId, month, unit } = input;
+  const lines = billingLinesFor(unit, month, input.feeItems, reads.parking);
+  if (!Array.isArray(lines)) {
+    return {
+      writes: [],
+      audit: [],
+      outbox: [],
+      result: { unitCode: unit.code, outcome: 'skipped', reason: lines.skip, chargedFen: 0 },
+    };
+  }
+  const posted = reads.ledger.filter((item) => String(item.sk).startsWith('ENTRY#'));
+  const { account, exists } = accountFrom(estateId, unit.code, reads.ledger);
+  const entries: LedgerEntry[] = [];
+  for (const line of lines) {
+    const versions = input.feeItems.get(line.itemCode);
+    if (!versions) continue; // a parking item no longer in the schedule: nothing to bill
+    const planned = chargesOrThrow(planCharges(versions, unit, line.request, input.billingDate), line.itemCode);
+    for (const charge of planned) {
+      const calendar = line.bayNo === undefined;
+      if (alreadyCharged(posted, { itemCode: charge.itemCode, periodFrom: charge.period.from, calendarMonth: calendar }))
+        continue;
+      entries.push(
+        chargeEntry(ctx, charge, { billingRun: billingRunId(estateId, month), ...(line.bayNo ? { bayNo: line.bayNo } : {}) }),
+      );
+    }
+  }
+  if (entries.length === 0) {
+    return { writes: [], audit: [], outbox: [], result: { unitCode: unit.code, outcome: 'nothing_due', chargedFen: 0 } };
+  }
+  const { account: next, creditApplied } = applyCharges(account, entries.map(openChargeOf));
+  const all: LedgerEntry[] = [...entries];
+  if (creditApplied.length > 0) all.push(creditAppliedEntry(ctx, creditApplied, { billingRun: billingRunId(estateId, month) }));
+  const chargedFen = entries.reduce((sum, e) => sum + Number(e.amountFen), 0);
+  return {
+    writes: [
+      ...all.map((entry) => entryWrite(store, estateId, unit.code, entry)),
+      accountWrite(store, next, account.version, exists, ctx.now),
+    ],
+    audit: [
+      ledgerAudit(next, 'monthlyBilling', account, next, {
+        month,
+        items: entries.map((e) => `${String(e.itemName)} ${String(e.period)} ${formatFen(Number(e.amountFen))}`),
+      }),
+    ],
+    outbox: [ledgerOutbox(next, all)],
+    result: { unitCode: unit.code, outcome: 'billed', chargedFen },
+  };
+};
+
 /** Bills one unit for the month, in one transaction (or replays its earlier billing). */
-export const billUnit = (
-  store: Store,
-  ctx: CommandContext,
-  input: { estateId: string; month: string; billingDate: string; unit: UnitRecord; feeItems: Map<string, FeeItemVersion[]> },
-) => {
+export const billUnit = (store: Store, ctx: CommandContext, input: BillingInput) => {
   const { estateId, month, unit } = input;
   return runCommand(
     store,
     { ...ctx, idempotencyKey: billingKey(estateId, month, unit.code) },
-    { name: 'schedules.billUnit', request: { estateId, month, unitCode: unit.code } },
-    async (): Promise<CommandPlan<UnitResult>> => {
-      const parking = (await access.listParkingAgreements(store, estateId, unit.code)).map(
-        (item) =>
-          ({
-            bayNo: String(item.bayNo),
-            itemCode: String(item.itemCode),
-            signUpDate: String(item.signUpDate),
-          }) as ParkingAgreementFacts,
-      );
-      const lines = billingLinesFor(unit, month, input.feeItems, parking);
-      if (!Array.isArray(lines)) {
-        return {
-          writes: [],
-          audit: [],
-          outbox: [],
-          result: { unitCode: unit.code, outcome: 'skipped' as UnitOutcome, reason: lines.skip, chargedFen: 0 },
-        };
+    { name: BILL_UNIT, request: billUnitRequest(estateId, month, unit.code) },
+    async () => {
+      const parking = billsParking(input.feeItems) ? await readParking(store, estateId, unit.code) : [];
+      if (!Array.isArray(billingLinesFor(unit, month, input.feeItems, parking))) {
+        return planUnit(store, ctx, input, { ledger: [], parking });
       }
-      const ledger = await access.getLedgerCollection(store, estateId, unit.code);
-      const posted = ledger.filter((item) => String(item.sk).startsWith('ENTRY#'));
-      const { account, exists } = accountFrom(estateId, unit.code, ledger);
-      const entries: LedgerEntry[] = [];
-      for (const line of lines) {
-        const versions = input.feeItems.get(line.itemCode);
-        if (!versions) continue; // a parking item no longer in the schedule: nothing to bill
-        const planned = chargesOrThrow(planCharges(versions, unit, line.request, input.billingDate), line.itemCode);
-        for (const charge of planned) {
-          const calendar = line.bayNo === undefined;
-          if (alreadyCharged(posted, { itemCode: charge.itemCode, periodFrom: charge.period.from, calendarMonth: calendar }))
-            continue;
-          entries.push(
-            chargeEntry(ctx, charge, { billingRun: billingRunId(estateId, month), ...(line.bayNo ? { bayNo: line.bayNo } : {}) }),
-          );
-        }
-      }
-      if (entries.length === 0) {
-        return {
-          writes: [],
-          audit: [],
-          outbox: [],
-          result: { unitCode: unit.code, outcome: 'nothing_due' as UnitOutcome, chargedFen: 0 },
-        };
-      }
-      const { account: next, creditApplied } = applyCharges(account, entries.map(openChargeOf));
-      const all: LedgerEntry[] = [...entries];
-      if (creditApplied.length > 0)
-        all.push(creditAppliedEntry(ctx, creditApplied, { billingRun: billingRunId(estateId, month) }));
-      const chargedFen = entries.reduce((sum, e) => sum + Number(e.amountFen), 0);
-      return {
-        writes: [
-          ...all.map((entry) => entryWrite(store, estateId, unit.code, entry)),
-          accountWrite(store, next, account.version, exists, ctx.now),
-        ],
-        audit: [
-          ledgerAudit(next, 'monthlyBilling', account, next, {
-            month,
-            items: entries.map((e) => `${String(e.itemName)} ${String(e.period)} ${formatFen(Number(e.amountFen))}`),
-          }),
-        ],
-        outbox: [ledgerOutbox(next, all)],
-        result: { unitCode: unit.code, outcome: 'billed' as UnitOutcome, chargedFen },
-      };
+      return planUnit(store, ctx, input, { ledger: await access.getLedgerCollection(store, estateId, unit.code), parking });
     },
     { retriesOnConflict: 20 },
   );
+};
+
+// ---- billing a chunk of units: many units' commands in one transaction ----
+
+/** Items per group transaction (TransactWriteItems takes 100): the units' writes, idempotency, audit and outbox. */
+const MAX_GROUP_ITEMS = 96;
+const IDEMPOTENCY_TTL_SECONDS = 30 * 24 * 3600; // as runCommand keeps idempotency records
+
+const itemsOf = (plan: CommandPlan<UnitResult>) => plan.writes.length + 1 + plan.audit.length + plan.outbox.length;
+
+/**
+ * The unit's idempotency record exactly as `runCommand` writes it for `billUnit` (same key, command and request
+ * hash), so a later `billUnit` of that unit — a re-run, a fallback — replays it and writes nothing.
+ */
+const unitIdempotencyWrite = (store: Store, ctx: CommandContext, input: BillingInput, result: UnitResult): PlannedWrite => ({
+  item: {
+    Put: {
+      TableName: store.tableName,
+      Item: {
+        ...keys.idempotency(billingKey(input.estateId, input.month, input.unit.code)),
+        type: 'idempotency',
+        command: BILL_UNIT,
+        requestHash: requestHash(BILL_UNIT, billUnitRequest(input.estateId, input.month, input.unit.code)),
+        result,
+        actor: { id: ctx.actor.id, name: ctx.actor.name, role: ctx.actor.role },
+        source: ctx.source,
+        at: ctx.now.toISOString(),
+        expiresAt: Math.floor(ctx.now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  },
+  onConditionFailed: () => new VersionConflictError('该户本月已由另一次计费处理'),
+});
+
+interface PlannedUnit {
+  input: BillingInput;
+  plan: CommandPlan<UnitResult>;
+}
+
+/** Splits the planned units into groups that fit one transaction each. */
+const groupsOf = (planned: PlannedUnit[]) => {
+  const groups: PlannedUnit[][] = [];
+  let current: PlannedUnit[] = [];
+  let size = 0;
+  for (const unit of planned) {
+    const n = itemsOf(unit.plan);
+    if (current.length > 0 && size + n > MAX_GROUP_ITEMS) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(unit);
+    size += n;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+};
+
+/**
+ * Commits a group of units' billing as one command (one transaction): each unit's own writes, audit entry and
+ * outbox entry, and its per-unit idempotency record. If any unit's check fails (a payment moved its account, another
+ * runner billed it), nothing of the group is written and each unit is billed on its own instead (`billUnit`
+ * re-reads, retries its version check, or replays).
+ */
+const commitGroup = async (
+  store: Store,
+  ctx: CommandContext,
+  group: PlannedUnit[],
+): Promise<Array<{ unitCode: string; outcome?: { result: UnitResult; replayed: boolean }; error?: DeskError }>> => {
+  const first = group[0]?.input;
+  if (!first) return [];
+  try {
+    await runCommand(
+      store,
+      { ...ctx, idempotencyKey: undefined },
+      {
+        name: 'schedules.billUnits',
+        request: { estateId: first.estateId, month: first.month, units: group.map((u) => u.input.unit.code) },
+      },
+      async () => ({
+        writes: group.flatMap((u) => [unitIdempotencyWrite(store, ctx, u.input, u.plan.result), ...u.plan.writes]),
+        audit: group.flatMap((u) => u.plan.audit),
+        outbox: group.flatMap((u) => u.plan.outbox),
+        result: null,
+      }),
+    );
+    return group.map((u) => ({ unitCode: u.input.unit.code, outcome: { result: u.plan.result, replayed: false } }));
+  } catch (error) {
+    if (!isDeskError(error)) throw error;
+  }
+  const outcomes = [];
+  for (const u of group) {
+    try {
+      outcomes.push({ unitCode: u.input.unit.code, outcome: await billUnit(store, ctx, u.input) });
+    } catch (error) {
+      if (!isDeskError(error)) throw error;
+      outcomes.push({ unitCode: u.input.unit.code, error }); // refused for good (e.g. its version kept changing)
+    }
+  }
+  return outcomes;
+};
+
+/**
+ * Bills one chunk of units: units already billed this month are found with one batch read of their idempotency
+ * records; accounts with one batch read (a unit without an account has no ledger entries, so its ledger is not
+ * queried); each unit is planned (a business error is the unit's failure); the plans are committed in groups.
+ */
+const billChunk = async (
+  store: Store,
+  ctx: CommandContext,
+  base: Omit<BillingInput, 'unit'>,
+  units: UnitRecord[],
+  concurrency: number,
+  options: BillingOptions,
+  progress: BillingProgress,
+) => {
+  const { estateId, month } = base;
+  const done = new Set(
+    (
+      await access.getIdempotencyRecords(
+        store,
+        units.map((u) => billingKey(estateId, month, u.code)),
+      )
+    ).map((item) => String(item.pk)),
+  );
+  const todo = units.filter((u) => !done.has(keys.idempotency(billingKey(estateId, month, u.code)).pk));
+  progress.replayed += units.length - todo.length;
+  const withAccount = new Set(
+    (
+      await access.getAccounts(
+        store,
+        estateId,
+        todo.map((u) => u.code),
+      )
+    ).map((item) => String(item.unitCode)),
+  );
+  const parking = billsParking(base.feeItems);
+  const planned: PlannedUnit[] = [];
+  const fail = (unitCode: string, error: { code: string; message: string }) => {
+    progress.failed += 1;
+    progress.failures = [...progress.failures, { unitCode, code: error.code, message: error.message }].slice(-50);
+  };
+  await inParallel(todo, concurrency, async (unit) => {
+    await options.beforeUnit?.(unit.code);
+    const input: BillingInput = { ...base, unit };
+    try {
+      const reads: UnitReads = {
+        parking: parking ? await readParking(store, estateId, unit.code) : [],
+        ledger: withAccount.has(unit.code) ? await access.getLedgerCollection(store, estateId, unit.code) : [],
+      };
+      planned.push({ input, plan: planUnit(store, ctx, input, reads) });
+    } catch (error) {
+      if (!isDeskError(error)) throw error;
+      fail(unit.code, error);
+    }
+  });
+  const count = (outcome: { result: UnitResult; replayed: boolean }) => {
+    if (outcome.replayed) progress.replayed += 1;
+    else if (outcome.result.outcome === 'billed') {
+      progress.billed += 1;
+      progress.chargedFen += outcome.result.chargedFen;
+    } else if (outcome.result.outcome === 'nothing_due') progress.nothingDue += 1;
+    else progress.skipped += 1;
+  };
+  // Plans in unit order, so a chunk's groups are the same whoever plans them.
+  const order = new Map(units.map((u, i) => [u.code, i]));
+  planned.sort((a, b) => (order.get(a.input.unit.code) ?? 0) - (order.get(b.input.unit.code) ?? 0));
+  await inParallel(groupsOf(planned), options.groupConcurrency ?? 2, async (group) => {
+    for (const { unitCode, outcome, error } of await commitGroup(store, ctx, group)) {
+      if (outcome) count(outcome);
+      else if (error) fail(unitCode, error);
+    }
+  });
 };
 
 const emptyProgress = (estateId: string, month: string): BillingProgress => ({
@@ -353,24 +556,7 @@ export const runMonthlyBilling = async (
         const { type: _type, ...unit } = stripKeys(item);
         return unit as unknown as UnitRecord;
       });
-      await inParallel(units, concurrency, async (unit) => {
-        await options.beforeUnit?.(unit.code);
-        try {
-          const outcome = await billUnit(store, ctx, { ...input, unit, feeItems });
-          if (outcome.replayed) progress.replayed += 1;
-          else if (outcome.result.outcome === 'billed') {
-            progress.billed += 1;
-            progress.chargedFen += outcome.result.chargedFen;
-          } else if (outcome.result.outcome === 'nothing_due') progress.nothingDue += 1;
-          else progress.skipped += 1;
-        } catch (error) {
-          if (!isDeskError(error)) throw error;
-          progress.failed += 1;
-          progress.failures = [...progress.failures, { unitCode: unit.code, code: error.code, message: error.message }].slice(
-            -50,
-          );
-        }
-      });
+      await billChunk(store, ctx, { ...input, feeItems }, units, concurrency, options, progress);
       progress.cursor = page.cursor;
       progress.done = !page.cursor;
       progress.chunks += 1;

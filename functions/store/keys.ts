@@ -393,6 +393,10 @@ export const access = {
   /** Has this command already been done under this idempotency key? */
   getIdempotency: (store: Store, key: string) => getItem(store, keys.idempotency(key)),
 
+  /** Which of these commands have already been done (e.g. which units a billing run has billed)? */
+  getIdempotencyRecords: (store: Store, idempotencyKeys: readonly string[]) =>
+    getItems(store, idempotencyKeys.map((key) => keys.idempotency(key))),
+
   /** What must the sheet sync and the notifiers pick up after this cursor? */
   listOutbox: (store: Store, options: { topic?: string; after?: string; limit?: number }) =>
     queryPage(
@@ -524,6 +528,10 @@ export const access = {
 
   /** What does the unit owe, hold and have in credit right now? */
   getAccount: (store: Store, estateId: string, unitCode: string) => getItem(store, keys.account(estateId, unitCode)),
+
+  /** Which of these units have a ledger account (a unit without one has no ledger entries), and what do they owe? */
+  getAccounts: (store: Store, estateId: string, unitCodes: readonly string[]) =>
+    getItems(store, unitCodes.map((unitCode) => keys.account(estateId, unitCode))),
 
   /** Everything posted to the unit's ledger, in posting order (the statement). */
   listEntries: (store: Store, estateId: string, unitCode: string) =>

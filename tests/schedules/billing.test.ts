@@ -1,6 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../functions/core/roles';
+import { PostChargesBody } from '../../functions/fees/fees.schema';
+import { postCharges, postPayment } from '../../functions/fees/ledger.commands';
 import { allSchedules } from '../../functions/manifest';
 import { runMonthlyBilling } from '../../functions/schedules/billing.commands';
 import { keys } from '../../functions/store/keys';
@@ -37,6 +39,8 @@ describe('monthly-billing', () => {
     expect(second).toMatchObject({ runs: [{ done: true, billed: 2, resumed: true }] });
     const charges = await chargesOf(store);
     expect(byUnit(charges)).toEqual({ '3-2-1601': 1, '3-2-1701': 1 });
+    const audits = (await allItems(store)).filter((item) => item.type === 'audit' && item.action === 'monthlyBilling');
+    expect(audits.map((a) => a.command)).toEqual(['schedules.billUnits', 'schedules.billUnits']); // one group transaction
     const full = charges.find((c) => c.unitCode === '3-2-1601');
     expect(full).toMatchObject({ itemCode: 'property_fee', period: '2026-12', amountFen: 25000, dueDate: '2026-12-15' });
     // 120 ㎡ × 2.50 = 300.00 a month; 10–31 Dec is 22 of 31 days → 212.90
@@ -161,5 +165,65 @@ describe('monthly-billing', () => {
     expect(byUnit(await chargesOf(store))).toEqual(Object.fromEntries(codes.map((code) => [code, 1])));
     const lease = (await allItems(store)).find((item) => item.type === 'scheduleLease');
     expect(lease).toMatchObject({ holder: expect.not.stringMatching('runner-that-died'), releasedAt: expect.any(String) });
+  });
+
+  it('bills a unit whose account changed after it was read on its own, and every other unit of its group with it', async () => {
+    // Prepare: 3-1-0101 has no ledger yet when the chunk is read; while 3-1-0201 is planned, the owner of 3-1-0101
+    // pays 100.00 ahead at the desk (credit). 3-1-0301 prepaid December at check-in.
+    const codes = ['3-1-0101', '3-1-0201', '3-1-0301'];
+    const store = await seedSchedules(codes.map((code) => ({ code, area: '80.00', status: 'occupied' as const })));
+    const desk = context('front_desk', { now: sh('2026-11-25', 10) });
+    await postCharges(
+      store,
+      desk,
+      'lhy',
+      '3-1-0301',
+      PostChargesBody.parse({ itemCode: 'property_fee', month: '2026-11', months: 2 }),
+    );
+    await postPayment(store, desk, 'lhy', '3-1-0301', {
+      amountFen: 40000,
+      method: 'cash',
+      voucher: { kind: 'receipt', bookId: 'R1' },
+    });
+    const ctx = context('centre_head', { actor: SYSTEM_ACTOR, source: 'schedule', now: sh('2026-12-01', 1) });
+    let paid = false;
+    const payDuringRun = async (unitCode: string) => {
+      if (unitCode !== '3-1-0201' || paid) return;
+      paid = true;
+      await postPayment(store, { ...desk, now: sh('2026-12-01', 1) }, 'lhy', '3-1-0101', {
+        amountFen: 10000,
+        method: 'cash',
+        voucher: { kind: 'receipt', bookId: 'R1' },
+      });
+    };
+    // Act
+    const run = await runMonthlyBilling(
+      store,
+      ctx,
+      { estateId: 'lhy', month: '2026-12', billingDate: '2026-12-01' },
+      {
+        chunkSize: 10,
+        concurrency: 1,
+        beforeUnit: payDuringRun,
+      },
+    );
+    // Assess: 3-1-0101 charged 200.00 less its 100.00 credit; 3-1-0201 charged; 3-1-0301 already had December
+    expect(run).toMatchObject({ done: true, billed: 2, nothingDue: 1, skipped: 1, failed: 0 });
+    const december = (await chargesOf(store)).filter((c) => c.period === '2026-12');
+    expect(byUnit(december)).toEqual({ '3-1-0101': 1, '3-1-0201': 1, '3-1-0301': 1 });
+    const accounts = (await allItems(store)).filter((item) => item.type === 'ledgerAccount');
+    expect(accounts.find((a) => a.unitCode === '3-1-0101')).toMatchObject({ owedFen: 10000, creditFen: 0, version: 2 });
+    expect(accounts.find((a) => a.unitCode === '3-1-0201')).toMatchObject({ owedFen: 20000, version: 1 });
+    expect(accounts.find((a) => a.unitCode === '3-1-0301')).toMatchObject({ owedFen: 0 });
+    // the group's transaction was refused as a whole; each of its units was then billed by its own command
+    const audits = (await allItems(store)).filter((item) => item.type === 'audit' && item.action === 'monthlyBilling');
+    expect(audits.map((a) => [a.entityId, a.command]).sort()).toEqual([
+      ['lhy/3-1-0101', 'schedules.billUnit'],
+      ['lhy/3-1-0201', 'schedules.billUnit'],
+    ]);
+    const records = (await allItems(store)).filter((item) => item.type === 'idempotency' && String(item.pk).includes('billing:'));
+    expect(records.map((r) => String(r.pk)).sort()).toEqual(
+      ['3-1-0101', '3-1-0201', '3-1-0301', '3-2-1501'].map((code) => `IDEMP#billing:lhy:2026-12:${code}`),
+    );
   });
 });
