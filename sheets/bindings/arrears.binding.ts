@@ -4,14 +4,10 @@ import type { Store } from '../../functions/store/client';
 import { access, keys } from '../../functions/store/keys';
 import type { RowView, TabBinding } from '../sync/binding';
 import { type AgingBracket, ARREARS_TAB, type ArrearsStatus } from '../tabs/arrears.tab';
-import { loadByIds, unitCodesOf } from './load';
+import { loadByPairIds, pairId, unitCodesOf } from './load';
 
 /** Row id of an arrears line: `<unit>/<charge id>` (the charge entry's id is its charge id). */
-const rowId = (unitCode: string, chargeId: string) => `${unitCode}/${chargeId}`;
-const splitId = (id: string) => {
-  const at = id.lastIndexOf('/');
-  return at > 0 ? { unitCode: id.slice(0, at), chargeId: id.slice(at + 1) } : undefined;
-};
+const rowId = pairId;
 
 type Item = Record<string, unknown>;
 
@@ -103,13 +99,10 @@ export const arrearsBinding: TabBinding = {
     return chargeIdsOf(message.payload).map((chargeId) => rowId(unitCode, chargeId));
   },
   load: async (store, estateId, ids) => {
-    const charges = await loadByIds(
+    const charges = await loadByPairIds(
       store,
       ids,
-      (id) => {
-        const parts = splitId(id);
-        return parts ? keys.entry(estateId, parts.unitCode, parts.chargeId) : undefined;
-      },
+      (unitCode, chargeId) => keys.entry(estateId, unitCode, chargeId),
       (item) => item,
     );
     const accounts = await accountsOf(

@@ -5,14 +5,7 @@ import { BusinessRuleError } from '../../functions/core/errors';
 import { access, keys } from '../../functions/store/keys';
 import type { TabBinding } from '../sync/binding';
 import { CHECKIN_TAB, SHEET_TICKABLE_STEPS } from '../tabs/checkin.tab';
-import { loadByIds, unitCodesOf } from './load';
-
-/** Row id of a case: `<unit>/<case id>`. */
-const rowId = (unitCode: string, caseId: string) => `${unitCode}/${caseId}`;
-const splitId = (id: string) => {
-  const at = id.lastIndexOf('/');
-  return at > 0 ? { unitCode: id.slice(0, at), caseId: id.slice(at + 1) } : undefined;
-};
+import { loadByPairIds, pairId, splitPairId, unitCodesOf } from './load';
 
 const view = (item: Record<string, unknown>) => {
   const c = caseView(item as unknown as CheckinCase, []);
@@ -34,30 +27,23 @@ export const checkinBinding: TabBinding = {
   role: 'front_desk',
   idsOf: (message, estateId) => {
     const payload = message.payload as { estateId?: string; unitCode?: string };
-    return payload.estateId === estateId && payload.unitCode ? [rowId(payload.unitCode, message.entityId)] : [];
+    return payload.estateId === estateId && payload.unitCode ? [pairId(payload.unitCode, message.entityId)] : [];
   },
   load: (store, estateId, ids) =>
-    loadByIds(
-      store,
-      ids,
-      (id) => {
-        const parts = splitId(id);
-        return parts ? keys.checkinCase(estateId, parts.unitCode, parts.caseId) : undefined;
-      },
-      view,
-    ),
+    loadByPairIds(store, ids, (unitCode, caseId) => keys.checkinCase(estateId, unitCode, caseId), view),
   loadAll: async (store, estateId) => {
     const rows = new Map<string, Record<string, unknown>>();
     for (const unitCode of await unitCodesOf(store, estateId)) {
       for (const item of await access.listCheckin(store, estateId, unitCode)) {
-        if (item.type === 'checkinCase') rows.set(rowId(unitCode, String(item.caseId)), view(item));
+        if (item.type === 'checkinCase') rows.set(pairId(unitCode, String(item.caseId)), view(item));
       }
     }
     return rows;
   },
   update: async ({ store, ctx, estateId, id, changed, values }) => {
-    const parts = splitId(id);
-    if (!parts) throw new BusinessRuleError('SHEET_ROW_ID_INVALID', '行编号格式不正确');
+    const pair = splitPairId(id);
+    if (!pair) throw new BusinessRuleError('SHEET_ROW_ID_INVALID', '行编号格式不正确');
+    const parts = { unitCode: pair[0], caseId: pair[1] };
     const ticked = (values.done ?? {}) as Partial<Record<StepName, boolean>>;
     const { checkinCase } = await readCase(store, estateId, parts.unitCode, parts.caseId);
     for (const key of changed) {

@@ -6,14 +6,7 @@ import { postCharges } from '../../functions/fees/ledger.commands';
 import { access, keys } from '../../functions/store/keys';
 import type { TabBinding } from '../sync/binding';
 import { FEE_LEDGER_TAB } from '../tabs/fee-ledger.tab';
-import { loadByIds, unitCodesOf } from './load';
-
-/** Row id of a ledger entry: `<unit>/<entry id>` (locates the entry on its own). */
-const rowId = (unitCode: string, entryId: string) => `${unitCode}/${entryId}`;
-const splitId = (id: string) => {
-  const at = id.lastIndexOf('/');
-  return at > 0 ? { unitCode: id.slice(0, at), entryId: id.slice(at + 1) } : undefined;
-};
+import { loadByPairIds, pairId, unitCodesOf } from './load';
 
 const view = (item: Record<string, unknown>) => ({
   ...item,
@@ -40,23 +33,15 @@ export const feeLedgerBinding: TabBinding = {
     const [estate, unitCode] = message.entityId.split('/');
     if (estate !== estateId || !unitCode) return [];
     const entries = ((message.payload as { entries?: { entryId: string }[] })?.entries ?? []) as { entryId: string }[];
-    return entries.map((e) => rowId(unitCode, e.entryId));
+    return entries.map((e) => pairId(unitCode, e.entryId));
   },
   load: (store, estateId, ids) =>
-    loadByIds(
-      store,
-      ids,
-      (id) => {
-        const parts = splitId(id);
-        return parts ? keys.entry(estateId, parts.unitCode, parts.entryId) : undefined;
-      },
-      view,
-    ).then((found) => found),
+    loadByPairIds(store, ids, (unitCode, entryId) => keys.entry(estateId, unitCode, entryId), view).then((found) => found),
   loadAll: async (store, estateId) => {
     const rows = new Map<string, Record<string, unknown>>();
     for (const unitCode of await unitCodesOf(store, estateId)) {
       for (const entry of await access.listEntries(store, estateId, unitCode))
-        rows.set(rowId(unitCode, String(entry.entryId)), view(entry));
+        rows.set(pairId(unitCode, String(entry.entryId)), view(entry));
     }
     return rows;
   },
@@ -77,6 +62,6 @@ export const feeLedgerBinding: TabBinding = {
     const { result } = await postCharges(store, ctx, estateId, unitCode, input);
     const charge = result.entries.find((e) => e.entryKind === 'charge');
     if (!charge) throw new BusinessRuleError('NO_CHARGE_POSTED', '没有生成应收费用');
-    return rowId(unitCode, charge.entryId);
+    return pairId(unitCode, charge.entryId);
   },
 };

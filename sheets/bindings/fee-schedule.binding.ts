@@ -1,14 +1,7 @@
 import { access, keys } from '../../functions/store/keys';
 import type { RowView, TabBinding } from '../sync/binding';
 import { FEE_SCHEDULE_TAB } from '../tabs/fee-schedule.tab';
-import { loadByIds } from './load';
-
-/** Row id of a fee item version: `<item code>/<effective from>` (item codes have no `/`). */
-const rowId = (code: string, effectiveFrom: string) => `${code}/${effectiveFrom}`;
-const splitId = (id: string) => {
-  const at = id.lastIndexOf('/');
-  return at > 0 ? { code: id.slice(0, at), effectiveFrom: id.slice(at + 1) } : undefined;
-};
+import { loadByPairIds, pairId } from './load';
 
 const view = (item: Record<string, unknown>): RowView => ({
   ...item,
@@ -24,23 +17,15 @@ export const feeScheduleBinding: TabBinding = {
     if (message.entityType !== 'feeItem') return [];
     const version = message.payload as { estateId?: string; code?: string; effectiveFrom?: string } | null;
     return version?.estateId === estateId && version.code && version.effectiveFrom
-      ? [rowId(version.code, version.effectiveFrom)]
+      ? [pairId(version.code, version.effectiveFrom)]
       : [];
   },
   load: (store, estateId, ids) =>
-    loadByIds(
-      store,
-      ids,
-      (id) => {
-        const parts = splitId(id);
-        return parts ? keys.feeItem(estateId, parts.code, parts.effectiveFrom) : undefined;
-      },
-      view,
-    ),
+    loadByPairIds(store, ids, (code, effectiveFrom) => keys.feeItem(estateId, code, effectiveFrom), view),
   loadAll: async (store, estateId) =>
     new Map(
       (await access.listFeeItems(store, estateId)).map((item) => [
-        rowId(String(item.code), String(item.effectiveFrom)),
+        pairId(String(item.code), String(item.effectiveFrom)),
         view(item),
       ]),
     ),

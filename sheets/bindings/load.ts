@@ -52,3 +52,31 @@ export const unitCodesOf = async (store: Store, estateId: string) =>
 /** The estate id of an outbox payload or entity id `estate/…`. */
 export const estateOf = (message: { entityId: string; payload: unknown }) =>
   String((message.payload as { estateId?: unknown } | null)?.estateId ?? message.entityId.split('/')[0]);
+
+/**
+ * Row ids of two parts, `<scope>/<id>` (a unit and its entry, case, charge or permit; an item and its version date):
+ * the id locates its record on its own, with the estate.
+ */
+export const pairId = (scope: string, id: string) => `${scope}/${id}`;
+
+export const splitPairId = (rowId: string): [scope: string, id: string] | undefined => {
+  const at = rowId.lastIndexOf('/');
+  return at > 0 ? [rowId.slice(0, at), rowId.slice(at + 1)] : undefined;
+};
+
+/** `loadByIds` for two-part row ids: `keyOf(scope, id)` locates the item. */
+export const loadByPairIds = (
+  store: Store,
+  ids: readonly string[],
+  keyOf: (scope: string, id: string) => { pk: string; sk: string },
+  view: (item: Record<string, unknown>) => RowView,
+) =>
+  loadByIds(
+    store,
+    ids,
+    (rowId) => {
+      const pair = splitPairId(rowId);
+      return pair ? keyOf(...pair) : undefined;
+    },
+    view,
+  );

@@ -3,14 +3,7 @@ import { ledgerRow } from '../../functions/renovation/renovation-ledger';
 import { access, keys, stripKeys } from '../../functions/store/keys';
 import type { RowView, TabBinding } from '../sync/binding';
 import { RENOVATION_LEDGER_TAB, type SHEET_REFUND_STATUSES } from '../tabs/renovation-ledger.tab';
-import { loadByIds } from './load';
-
-/** Row id of a permit: `<unit>/<permit id>` (locates the permit with the estate). */
-const rowId = (unitCode: string, permitId: string) => `${unitCode}/${permitId}`;
-const splitId = (id: string) => {
-  const at = id.lastIndexOf('/');
-  return at > 0 ? { unitCode: id.slice(0, at), permitId: id.slice(at + 1) } : undefined;
-};
+import { loadByPairIds, pairId } from './load';
 
 /** The API's ledger row with the clock left out: 未到期 and 可退 are one 待退 (see SHEET_REFUND_STATUSES). */
 const view = (item: Record<string, unknown>): RowView => {
@@ -26,22 +19,14 @@ export const renovationLedgerBinding: TabBinding = {
   role: 'front_desk',
   idsOf: (message, estateId) => {
     const permit = message.payload as { estateId?: string; unitCode?: string } | null;
-    return permit?.estateId === estateId && permit.unitCode ? [rowId(permit.unitCode, message.entityId)] : [];
+    return permit?.estateId === estateId && permit.unitCode ? [pairId(permit.unitCode, message.entityId)] : [];
   },
   load: (store, estateId, ids) =>
-    loadByIds(
-      store,
-      ids,
-      (id) => {
-        const parts = splitId(id);
-        return parts ? keys.renovationPermit(estateId, parts.unitCode, parts.permitId) : undefined;
-      },
-      view,
-    ),
+    loadByPairIds(store, ids, (unitCode, permitId) => keys.renovationPermit(estateId, unitCode, permitId), view),
   loadAll: async (store, estateId) =>
     new Map(
       (await access.listEstateRenovations(store, estateId))
         .filter((item) => item.type === 'renovationPermit')
-        .map((item) => [rowId(String(item.unitCode), String(item.permitId)), view(item)]),
+        .map((item) => [pairId(String(item.unitCode), String(item.permitId)), view(item)]),
     ),
 };

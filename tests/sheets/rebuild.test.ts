@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { access } from '../../functions/store/keys';
-import { EXCEPTIONS_TAB, SHEET_BINDINGS } from '../../sheets/bindings';
+import { SHEET_BINDINGS } from '../../sheets/bindings';
 import { syncCycle } from '../../sheets/sync/engine';
 import { rebuildSheet } from '../../sheets/sync/rebuild';
 import { seedFees } from '../support/fees-seed';
-import { xlsxDesk } from './sheet-harness';
+import { syncOptionsFor, xlsxDesk } from './sheet-harness';
 
 const LAYOUTS = SHEET_BINDINGS.map((b) => b.layout);
 
@@ -14,14 +14,7 @@ describe('sheet rebuild', () => {
     const store = await seedFees('sheet-rebuild');
     const desk = await xlsxDesk(LAYOUTS);
     await desk.backend.setup(LAYOUTS);
-    const options = {
-      store,
-      backend: desk.backend,
-      estateId: 'lhy',
-      bindings: SHEET_BINDINGS,
-      exceptionsTab: EXCEPTIONS_TAB,
-      clock: () => new Date('2026-11-20T02:00:00Z'),
-    };
+    const options = syncOptionsFor(store, desk.backend);
     await desk.addRow('收费台账', { 房号: '3-2-1501', 收费项目: 'IC卡工本费', 数量: '1' });
     await syncCycle(options);
     await desk.backend.replaceRows('收费台账', []);
@@ -31,7 +24,7 @@ describe('sheet rebuild', () => {
     // Assess: the typed row became a charge before the rewrite; every entry is a row, synced, once
     const entries = await access.listEntries(store, 'lhy', '3-2-1501');
     expect(entries.map((e) => e.itemCode).sort()).toEqual(['copy_a4', 'ic_card']);
-    expect(rows['收费台账']).toBe(2);
+    expect(rows.收费台账).toBe(2);
     const fees = await desk.rows('收费台账');
     expect(fees.map((r) => r.收费项目).sort()).toEqual(['IC卡工本费', '复印费（A4）']);
     expect(fees.every((r) => r.同步状态 === '已同步')).toBe(true);

@@ -2,9 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import type { Store } from '../../functions/store/client';
 import { createGoogleBackend } from '../../sheets/backends/google.backend';
 import { createXlsxBackend } from '../../sheets/backends/xlsx.backend';
+import { EXCEPTIONS_TAB, SHEET_BINDINGS } from '../../sheets/bindings';
 import type { CellRead, SheetBackend } from '../../sheets/sync/backend';
+import type { SyncOptions } from '../../sheets/sync/engine';
 import type { TabLayout } from '../../sheets/tab-layout';
 import { createServiceAccount, type SheetsServer, startSheetsServer } from '../support/sheets-v4-server';
 
@@ -194,3 +197,18 @@ export const DESKS = [
   ['google', googleDesk],
   ['xlsx', xlsxDesk],
 ] as const;
+
+/** The seeds' moment: 10:00 in Shanghai on a rostered day. */
+export const SYNC_NOW = new Date('2026-11-20T02:00:00Z');
+
+/** A cycle of every tab of estate lhy on this backend, at the seeds' moment, with short retry delays. */
+export const syncOptionsFor = (store: Store, backend: SheetBackend, extra: Partial<SyncOptions> = {}): SyncOptions => ({
+  store,
+  backend,
+  estateId: 'lhy',
+  bindings: SHEET_BINDINGS,
+  exceptionsTab: EXCEPTIONS_TAB,
+  clock: () => SYNC_NOW,
+  retry: { attempts: 5, baseDelayMs: 5, maxDelayMs: 40 },
+  ...extra,
+});

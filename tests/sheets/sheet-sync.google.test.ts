@@ -7,24 +7,15 @@ import type { Store } from '../../functions/store/client';
 import { access } from '../../functions/store/keys';
 import { createUnit } from '../../functions/units/units.commands';
 import { CreateUnitBody } from '../../functions/units/units.schema';
-import { EXCEPTIONS_TAB, SHEET_BINDINGS } from '../../sheets/bindings';
+import { SHEET_BINDINGS } from '../../sheets/bindings';
 import { type SyncOptions, syncCycle } from '../../sheets/sync/engine';
 import { seedFees } from '../support/fees-seed';
 import { context } from '../support/store';
-import { type Desk, googleDesk } from './sheet-harness';
+import { type Desk, googleDesk, syncOptionsFor } from './sheet-harness';
 
 const LAYOUTS = SHEET_BINDINGS.map((b) => b.layout);
-const NOW = new Date('2026-11-20T02:00:00Z');
 
-const options = (store: Store, desk: Desk): SyncOptions => ({
-  store,
-  backend: desk.backend,
-  estateId: 'lhy',
-  bindings: SHEET_BINDINGS,
-  exceptionsTab: EXCEPTIONS_TAB,
-  clock: () => NOW,
-  retry: { attempts: 5, baseDelayMs: 5, maxDelayMs: 40 },
-});
+const options = (store: Store, desk: Desk): SyncOptions => syncOptionsFor(store, desk.backend);
 
 /** Runs `work` over `items`, `width` at a time. */
 const inParallel = async <T>(items: readonly T[], width: number, work: (item: T) => Promise<unknown>) => {

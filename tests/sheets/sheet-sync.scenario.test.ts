@@ -9,10 +9,9 @@ import { EXCEPTIONS_TAB, SHEET_BINDINGS } from '../../sheets/bindings';
 import { type Checkpoint, type SyncOptions, syncCycle } from '../../sheets/sync/engine';
 import { context } from '../support/store';
 import { seedTickets } from '../tickets/tickets-seed';
-import { DESKS, type Desk } from './sheet-harness';
+import { DESKS, type Desk, syncOptionsFor } from './sheet-harness';
 
 const LAYOUTS = SHEET_BINDINGS.map((b) => b.layout);
-const NOW = new Date('2026-11-20T02:00:00Z'); // 10:00 in Shanghai, a rostered day of the seed
 const FEES = '收费台账';
 const LOG = '工作信息记录本';
 const UNITS = '房号';
@@ -43,16 +42,7 @@ const tickets = async (store: Store) => (await access.listTicketsByState(store, 
 
 describe.each(DESKS)('sheet sync on the %s backend', (_kind, makeDesk) => {
   let desk: Desk;
-  const options = (store: Store, extra: Partial<SyncOptions> = {}): SyncOptions => ({
-    store,
-    backend: desk.backend,
-    estateId: 'lhy',
-    bindings: SHEET_BINDINGS,
-    exceptionsTab: EXCEPTIONS_TAB,
-    clock: () => NOW,
-    retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
-    ...extra,
-  });
+  const options = (store: Store, extra: Partial<SyncOptions> = {}): SyncOptions => syncOptionsFor(store, desk.backend, extra);
   const fresh = async (label: string) => {
     await desk.close().catch(() => {});
     desk = await makeDesk(LAYOUTS);

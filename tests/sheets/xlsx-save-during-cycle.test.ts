@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readUnit, updateUnit } from '../../functions/units/units.commands';
-import { EXCEPTIONS_TAB, SHEET_BINDINGS } from '../../sheets/bindings';
+import { SHEET_BINDINGS } from '../../sheets/bindings';
 import { syncCycle } from '../../sheets/sync/engine';
 import { seedFees } from '../support/fees-seed';
 import { context } from '../support/store';
-import { xlsxDesk } from './sheet-harness';
+import { syncOptionsFor, xlsxDesk } from './sheet-harness';
 
 const LAYOUTS = SHEET_BINDINGS.map((b) => b.layout);
 
@@ -14,15 +14,7 @@ describe('xlsx workbook saved during a cycle', () => {
     const store = await seedFees('sheet-save-race');
     const desk = await xlsxDesk(LAYOUTS);
     await desk.backend.setup(LAYOUTS);
-    const options = {
-      store,
-      backend: desk.backend,
-      estateId: 'lhy',
-      bindings: SHEET_BINDINGS,
-      exceptionsTab: EXCEPTIONS_TAB,
-      clock: () => new Date('2026-11-20T02:00:00Z'),
-      retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
-    };
+    const options = syncOptionsFor(store, desk.backend);
     await syncCycle(options);
     const unit = await readUnit(store, 'lhy', '3-2-1501');
     await updateUnit(store, context('centre_head'), 'lhy', '3-2-1501', { expectedVersion: unit.version, floor: 15 });
