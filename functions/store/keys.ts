@@ -395,7 +395,10 @@ export const access = {
 
   /** Which of these commands have already been done (e.g. which units a billing run has billed)? */
   getIdempotencyRecords: (store: Store, idempotencyKeys: readonly string[]) =>
-    getItems(store, idempotencyKeys.map((key) => keys.idempotency(key))),
+    getItems(
+      store,
+      idempotencyKeys.map((key) => keys.idempotency(key)),
+    ),
 
   /** What must the sheet sync and the notifiers pick up after this cursor? */
   listOutbox: (store: Store, options: { topic?: string; after?: string; limit?: number }) =>
@@ -531,7 +534,10 @@ export const access = {
 
   /** Which of these units have a ledger account (a unit without one has no ledger entries), and what do they owe? */
   getAccounts: (store: Store, estateId: string, unitCodes: readonly string[]) =>
-    getItems(store, unitCodes.map((unitCode) => keys.account(estateId, unitCode))),
+    getItems(
+      store,
+      unitCodes.map((unitCode) => keys.account(estateId, unitCode)),
+    ),
 
   /** Everything posted to the unit's ledger, in posting order (the statement). */
   listEntries: (store: Store, estateId: string, unitCode: string) =>
