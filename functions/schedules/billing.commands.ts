@@ -17,7 +17,14 @@ import {
 } from '../fees/fees.store';
 import { type Account, applyCharges, emptyAccount } from '../fees/ledger.domain';
 import type { Store } from '../store/client';
-import { type CommandContext, type CommandPlan, type PlannedWrite, requestHash, runCommand } from '../store/commit';
+import {
+  type CommandContext,
+  type CommandPlan,
+  idempotencyPut,
+  type PlannedWrite,
+  requestHash,
+  runCommand,
+} from '../store/commit';
 import { access, keys, stripKeys } from '../store/keys';
 import type { UnitRecord } from '../units/units.domain';
 import { alreadyCharged, billingKey, billingLinesFor, billingRunId, type ParkingAgreementFacts } from './billing.domain';
@@ -189,7 +196,6 @@ export const billUnit = (store: Store, ctx: CommandContext, input: BillingInput)
 
 /** Items per group transaction (TransactWriteItems takes 100): the units' writes, idempotency, audit and outbox. */
 const MAX_GROUP_ITEMS = 96;
-const IDEMPOTENCY_TTL_SECONDS = 30 * 24 * 3600; // as runCommand keeps idempotency records
 
 const itemsOf = (plan: CommandPlan<UnitResult>) => plan.writes.length + 1 + plan.audit.length + plan.outbox.length;
 
@@ -198,23 +204,14 @@ const itemsOf = (plan: CommandPlan<UnitResult>) => plan.writes.length + 1 + plan
  * hash), so a later `billUnit` of that unit — a re-run, a fallback — replays it and writes nothing.
  */
 const unitIdempotencyWrite = (store: Store, ctx: CommandContext, input: BillingInput, result: UnitResult): PlannedWrite => ({
-  item: {
-    Put: {
-      TableName: store.tableName,
-      Item: {
-        ...keys.idempotency(billingKey(input.estateId, input.month, input.unit.code)),
-        type: 'idempotency',
-        command: BILL_UNIT,
-        requestHash: requestHash(BILL_UNIT, billUnitRequest(input.estateId, input.month, input.unit.code)),
-        result,
-        actor: { id: ctx.actor.id, name: ctx.actor.name, role: ctx.actor.role },
-        source: ctx.source,
-        at: ctx.now.toISOString(),
-        expiresAt: Math.floor(ctx.now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  },
+  item: idempotencyPut(
+    store,
+    ctx,
+    billingKey(input.estateId, input.month, input.unit.code),
+    BILL_UNIT,
+    requestHash(BILL_UNIT, billUnitRequest(input.estateId, input.month, input.unit.code)),
+    result,
+  ),
   onConditionFailed: () => new VersionConflictError('该户本月已由另一次计费处理'),
 });
 

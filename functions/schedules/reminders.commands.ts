@@ -365,6 +365,33 @@ const tally = (outcome: ReminderRunOutcome, result: Awaited<ReturnType<typeof ra
   }
 };
 
+/** Raises one reminder of an estate's run through the estate's ports and channels, and counts the result. */
+const raiseCounted = async (
+  outcome: ReminderRunOutcome,
+  run: {
+    store: Store;
+    ctx: CommandContext;
+    estateId: string;
+    ports: NotificationPort[];
+    settings: ReminderSettings;
+    today: string;
+  },
+  draft: ReminderDraft,
+) =>
+  tally(
+    outcome,
+    await raiseReminder(
+      run.store,
+      run.ctx,
+      run.estateId,
+      draft,
+      portsFor(run.ports, run.settings),
+      run.settings.channels,
+      run.today,
+    ),
+    draft.dedupKey,
+  );
+
 const estatesOf = async (store: Store, estateIds?: string[]) =>
   estateIds ?? (await access.listEstates(store)).map((item) => String(item.id));
 
@@ -399,12 +426,7 @@ export const runOverdueReminders = async (
         today,
         settings,
       );
-      for (const draft of drafts)
-        tally(
-          outcome,
-          await raiseReminder(store, ctx, estateId, draft, portsFor(ports, settings), settings.channels, today),
-          draft.dedupKey,
-        );
+      for (const draft of drafts) await raiseCounted(outcome, { store, ctx, estateId, ports, settings, today }, draft);
     }
   }
   return outcome;
@@ -446,11 +468,7 @@ export const runRenovationReminders = async (
       // Recomputed with today's calendar, so holidays staff entered after the inspection count.
       const refundDue = passed ? calendar.addWorkingDays(passed, REFUND_WAIT_WORKING_DAYS) : p.refundDueDate;
       for (const draft of renovationRemindersFor(name, facts, refundDue, today)) {
-        tally(
-          outcome,
-          await raiseReminder(store, ctx, estateId, draft, portsFor(ports, settings), settings.channels, today),
-          draft.dedupKey,
-        );
+        await raiseCounted(outcome, { store, ctx, estateId, ports, settings, today }, draft);
       }
     }
   }
@@ -479,12 +497,7 @@ export const runStockTake = async (
       };
     });
     const draft = stockTakeReminder(name, today, open);
-    if (draft)
-      tally(
-        outcome,
-        await raiseReminder(store, ctx, estateId, draft, portsFor(ports, settings), settings.channels, today),
-        draft.dedupKey,
-      );
+    if (draft) await raiseCounted(outcome, { store, ctx, estateId, ports, settings, today }, draft);
   }
   return outcome;
 };
@@ -526,12 +539,7 @@ export const runFollowUpReminders = async (
         },
         today,
       );
-      if (draft)
-        tally(
-          outcome,
-          await raiseReminder(store, ctx, estateId, draft, portsFor(ports, settings), settings.channels, today),
-          draft.dedupKey,
-        );
+      if (draft) await raiseCounted(outcome, { store, ctx, estateId, ports, settings, today }, draft);
     }
   }
   return outcome;

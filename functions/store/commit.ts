@@ -129,6 +129,35 @@ export const runCommand = async <R>(
   }
 };
 
+/**
+ * The idempotency record of a command, as a conditional put: written once with the command's result, replayed by a
+ * later call with the same key. Also used by callers that commit several commands' records in one transaction.
+ */
+export const idempotencyPut = (
+  store: Store,
+  ctx: CommandContext,
+  key: string,
+  command: string,
+  hash: string,
+  result: unknown,
+): TransactItem => ({
+  Put: {
+    TableName: store.tableName,
+    Item: {
+      ...keys.idempotency(key),
+      type: 'idempotency',
+      command,
+      requestHash: hash,
+      result,
+      actor: { id: ctx.actor.id, name: ctx.actor.name, role: ctx.actor.role },
+      source: ctx.source,
+      at: ctx.now.toISOString(),
+      expiresAt: epochSeconds(ctx.now) + IDEMPOTENCY_TTL_SECONDS,
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
 class IdempotencyRaceLost extends Error {}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -141,23 +170,7 @@ const commitPlan = async <R>(store: Store, ctx: CommandContext, name: string, ha
 
   const idempotencyIndex = ctx.idempotencyKey ? items.length : -1;
   if (ctx.idempotencyKey) {
-    items.push({
-      Put: {
-        TableName: store.tableName,
-        Item: {
-          ...keys.idempotency(ctx.idempotencyKey),
-          type: 'idempotency',
-          command: name,
-          requestHash: hash,
-          result: plan.result,
-          actor,
-          source: ctx.source,
-          at,
-          expiresAt: epochSeconds(ctx.now) + IDEMPOTENCY_TTL_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    });
+    items.push(idempotencyPut(store, ctx, ctx.idempotencyKey, name, hash, plan.result));
   }
   for (const change of plan.audit) {
     const id = newId(ctx.now);
