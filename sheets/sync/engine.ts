@@ -336,8 +336,9 @@ const syncTab = async (cycle: Cycle, work: TabWork) => {
   // which the replayed create claims (it must not also be appended as a row of its own).
   const claimed = new Set([...bySheet.keys(), ...baselines.ids()]);
   const created = new Set<string>();
+  const occurrences = new Map<string, number>();
   for (const row of read.fresh) {
-    const id = await createRow(cycle, work, row, report, claimed);
+    const id = await createRow(cycle, work, row, report, claimed, occurrences);
     if (id) created.add(id);
   }
 
@@ -498,6 +499,7 @@ const createRow = async (
   row: SheetRow,
   report: TabReport,
   claimed: Set<string>,
+  occurrences: Map<string, number>,
 ): Promise<string | undefined> => {
   const { layout, binding, baselines } = work;
   const { store, estateId } = cycle.options;
@@ -514,14 +516,15 @@ const createRow = async (
     fail(reasons.join('；'));
     return undefined;
   }
-  const contentKey = `sheet:${estateId}:${layout.tab}:new:${hash(values)}`;
-  const twins = work.read.fresh.filter(
-    (r) => r.rowIndex <= row.rowIndex && hash(parseStaffCells(layout, r.cells, true).values) === hash(values),
-  );
+  const content = hash(values);
+  const contentKey = `sheet:${estateId}:${layout.tab}:new:${content}`;
+  // Its place among the identical new rows of this read (rows are taken in sheet order).
+  const place = (occurrences.get(content) ?? 0) + 1;
+  occurrences.set(content, place);
   let id: string | undefined;
   try {
     // Bounded: a create that keeps answering with a record another row holds is refused, not retried forever.
-    for (let n = twins.length; n < twins.length + MAX_CREATE_TRIES; n += 1) {
+    for (let n = place; n < place + MAX_CREATE_TRIES; n += 1) {
       const candidate = await binding.create({
         store,
         ctx: cycle.ctx(binding, `${contentKey}:${n}`, actorNameOf(work, row.cells)),
